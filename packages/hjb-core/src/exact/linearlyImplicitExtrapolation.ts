@@ -44,7 +44,8 @@ export class LinearlyImplicitExtrapolation {
     private readonly jacobian: TridiagonalJacobian,
     private readonly n: number,
     private readonly options: StiffOptions,
-    private readonly afterStep?: (y: Float64Array) => boolean,
+    /** A projection applied after every substep (the taker constraints); must be idempotent. */
+    private readonly project?: (y: Float64Array) => boolean,
   ) {
     this.f0 = new Float64Array(n);
     this.fm = new Float64Array(n);
@@ -103,7 +104,7 @@ export class LinearlyImplicitExtrapolation {
       if (err <= 1) {
         this.accepted++;
         y.set(best);
-        this.afterStep?.(y);
+        this.project?.(y);
         done = last ? span : done + H;
         if (!last || H >= this.step) this.step = H * factor;
       } else {
@@ -135,6 +136,7 @@ export class LinearlyImplicitExtrapolation {
       for (let i = 1; i < n; i++) dy[i] = (s * rhs[i]! + s * sub[i]! * dy[i - 1]!) / denom[i]!;
       for (let i = n - 2; i >= 0; i--) dy[i] = dy[i]! - cPrime[i]! * dy[i + 1]!;
       for (let i = 0; i < n; i++) out[i] = out[i]! + dy[i]!;
+      this.project?.(out);
     }
   }
 }
