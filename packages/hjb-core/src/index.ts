@@ -36,7 +36,18 @@ export {
 } from './intensity/exponentialIntensity.js';
 // intensity models
 export type { IntensityModel } from './intensity/IntensityModel.js';
+export {
+  type CarteaJaimungalParams,
+  carteaJaimungalProblem,
+} from './models/carteaJaimungalProblem.js';
 
+// problem builders for the named models (glft, cj, seed)
+export { type GlftModelParams, glftGueantParams, glftProblem } from './models/glftProblem.js';
+export {
+  type SeedBookParams,
+  seedBookProblem,
+  seedTakerCostPerLot,
+} from './models/seedBookProblem.js';
 // policies
 export {
   bpsToPrice,

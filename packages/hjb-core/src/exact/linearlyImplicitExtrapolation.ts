@@ -31,7 +31,6 @@ export class LinearlyImplicitExtrapolation {
   private readonly sup: Float64Array;
   private readonly cPrime: Float64Array;
   private readonly denom: Float64Array;
-  private readonly ytmp: Float64Array;
   private readonly dy: Float64Array;
   /** Extrapolation table rows T[j][*], each of length n. */
   private readonly table: Float64Array[][];
@@ -53,7 +52,6 @@ export class LinearlyImplicitExtrapolation {
     this.sup = new Float64Array(n);
     this.cPrime = new Float64Array(n);
     this.denom = new Float64Array(n);
-    this.ytmp = new Float64Array(n);
     this.dy = new Float64Array(n);
     this.table = Array.from({ length: K }, (_, j) =>
       Array.from({ length: j + 1 }, () => new Float64Array(n)),

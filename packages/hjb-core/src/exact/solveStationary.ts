@@ -1,7 +1,9 @@
+import { ExponentialIntensity } from '../intensity/exponentialIntensity.js';
 import { type HjbProblem, validateHjbProblem } from './HjbProblem.js';
 import { hjbSlopes } from './hjbRhs.js';
 import { quoteTableFromValues } from './QuoteTable.js';
 import type { StationarySolution } from './StationarySolution.js';
+import { solveStationaryExponential } from './solveStationaryExponential.js';
 
 export interface StationaryOptions {
   /** Warm start, e.g. the previous solution's `h` when only the drift or the book changed. */
@@ -27,11 +29,25 @@ export function solveStationary(
   options: StationaryOptions = {},
 ): StationarySolution {
   validateHjbProblem(problem);
+  const n = 2 * problem.qMax + 1;
+  if (options.initialH && options.initialH.length !== n)
+    throw new RangeError(`initialH must have ${n} levels, got ${options.initialH.length}`);
+  const maxIterations = options.maxIterations ?? 200;
+  const start = options.initialH ? Float64Array.from(options.initialH) : initialGuess(problem);
+  try {
+    return newton(problem, start, maxIterations);
+  } catch (err) {
+    // A poor start can make an intermediate policy quote so far away that a rate underflows to 0
+    // (an ill-posed policy evaluation). Policy iteration from the flat value quotes every level
+    // at a finite distance, so retry from there before reporting the problem as ill-posed.
+    if (start.every((v) => v === 0)) throw err;
+    return newton(problem, new Float64Array(n), maxIterations);
+  }
+}
+
+function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): StationarySolution {
   const { qMax, bid, ask, phiPerLot2Sec: phi, muPerLotSec: mu, taker } = problem;
   const n = 2 * qMax + 1;
-  const h = options.initialH ? Float64Array.from(options.initialH) : initialGuess(problem);
-  if (h.length !== n) throw new RangeError(`initialH must have ${n} levels, got ${h.length}`);
-  const maxIterations = options.maxIterations ?? 200;
   const running = new Float64Array(n);
   for (let i = 0; i < n; i++) running[i] = mu * (i - qMax) - phi * (i - qMax) ** 2;
   const sb = new Float64Array(n);
@@ -78,7 +94,7 @@ export function solveStationary(
     }
     if (!Number.isFinite(maxRes))
       throw new Error('stationary solver diverged (non-finite residual): check the parameters');
-    const pin = nearestContinuation(kind, qMax);
+    const pin = recurrentPin(kind, sb, sa);
     const dg = work.newtonStep(kind, sb, sa, r, pin);
     g += dg;
     let maxStep = Math.abs(dg);
@@ -97,9 +113,19 @@ export function solveStationary(
   throw new Error(`stationary solver did not converge in ${maxIterations} iterations`);
 }
 
-/** The quadratic `h = -s q^2` balancing `phi q^2` against the curvature of `H` at 0. */
+/**
+ * The starting point: for exponential intensities with one k, the Perron solution without taker
+ * costs (exact when there are none; Newton then only adds the taker constraints). Otherwise the
+ * quadratic `h = -s q^2` balancing `phi q^2` against the curvature of `H` at 0.
+ */
 function initialGuess(problem: HjbProblem): Float64Array {
   const { qMax, bid, ask, phiPerLot2Sec: phi } = problem;
+  if (
+    bid instanceof ExponentialIntensity &&
+    ask instanceof ExponentialIntensity &&
+    bid.kPerPrice === ask.kPerPrice
+  )
+    return solveStationaryExponential({ ...problem, taker: undefined }).table.h;
   const eps = 1e-6;
   const curvature =
     (bid.hamiltonianSlope(eps) -
@@ -113,38 +139,56 @@ function initialGuess(problem: HjbProblem): Float64Array {
   return h;
 }
 
-function nearestContinuation(kind: Int8Array, center: number): number {
-  for (let d = 0; d < kind.length; d++) {
-    if (center - d >= 0 && kind[center - d] === ROW_CONTINUE) return center - d;
-    if (center + d < kind.length && kind[center + d] === ROW_CONTINUE) return center + d;
+/**
+ * The level to pin: the mode of the stationary distribution of the current quotes
+ * (`pi_{i+1}/pi_i = sb_i/sa_{i+1}` for a birth-death chain), among the continuation levels.
+ * Pinning where the chain lives keeps the Newton system well conditioned; pinning at a level
+ * the chain only passes through makes the response to `dg` huge (1/probability of return) and
+ * the pinned row cancels catastrophically.
+ */
+function recurrentPin(kind: Int8Array, sb: Float64Array, sa: Float64Array): number {
+  let logPi = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  let pin = -1;
+  for (let i = 0; i < kind.length; i++) {
+    if (i > 0) logPi += Math.log(sb[i - 1]!) - Math.log(sa[i]!);
+    if (kind[i] === ROW_CONTINUE && (logPi > best || pin < 0)) {
+      best = logPi;
+      pin = i;
+    }
   }
-  throw new Error('no continuation level: every level trades as taker');
+  if (pin < 0) throw new Error('no continuation level: every level trades as taker');
+  return pin;
 }
 
 /**
  * Scratch space for the Newton step. Rows (with `dh_pin = 0`):
  *   continue: sa_i dh_{i-1} - (sa_i + sb_i) dh_i + sb_i dh_{i+1} - dg = -r_i
  *   buy:      dh_{i+1} - dh_i = -r_i          sell: dh_{i-1} - dh_i = -r_i
+ * Every row has the generator form `l x_{i-1} - (l + u) x_i + u x_{i+1}` with `l, u >= 0`.
  * Each side of the pin is tridiagonal in its own unknowns; solving it for the right-hand sides
  * `-r` and the `dg` column gives `dh = a + b dg`, and the pinned row then fixes `dg`.
+ *
+ * Plain Thomas elimination loses everything to cancellation here (the rows sum to zero, and with
+ * very uneven rates `1 + c'` rounds to 0), so each block is eliminated starting next to the pin and
+ * moving away from it, carrying every pivot's deficit `|pivot| - away` as a product (the
+ * Grassmann-Taksar-Heyman idea): no subtraction, full relative accuracy.
  */
 class TridiagonalWork {
   readonly dh: Float64Array;
   private readonly lower: Float64Array;
-  private readonly diag: Float64Array;
   private readonly upper: Float64Array;
   private readonly rhsA: Float64Array;
   private readonly rhsB: Float64Array;
-  private readonly cPrime: Float64Array;
+  private readonly pivot: Float64Array;
 
   constructor(n: number) {
     this.dh = new Float64Array(n);
     this.lower = new Float64Array(n);
-    this.diag = new Float64Array(n);
     this.upper = new Float64Array(n);
     this.rhsA = new Float64Array(n);
     this.rhsB = new Float64Array(n);
-    this.cPrime = new Float64Array(n);
+    this.pivot = new Float64Array(n);
   }
 
   newtonStep(
@@ -155,30 +199,17 @@ class TridiagonalWork {
     pin: number,
   ): number {
     const n = kind.length;
-    const { lower, diag, upper, rhsA, rhsB, dh } = this;
+    const { lower, upper, rhsA, rhsB, dh } = this;
     for (let i = 0; i < n; i++) {
       const k = kind[i];
-      if (k === ROW_CONTINUE) {
-        lower[i] = sa[i]!;
-        upper[i] = sb[i]!;
-        diag[i] = -(sa[i]! + sb[i]!);
-        rhsB[i] = 1; // coefficient of dg moved to the right-hand side
-      } else if (k === ROW_BUY) {
-        lower[i] = 0;
-        upper[i] = 1;
-        diag[i] = -1;
-        rhsB[i] = 0;
-      } else {
-        lower[i] = 1;
-        upper[i] = 0;
-        diag[i] = -1;
-        rhsB[i] = 0;
-      }
+      lower[i] = k === ROW_CONTINUE ? sa[i]! : k === ROW_SELL ? 1 : 0;
+      upper[i] = k === ROW_CONTINUE ? sb[i]! : k === ROW_BUY ? 1 : 0;
+      rhsB[i] = k === ROW_CONTINUE ? 1 : 0; // coefficient of dg moved to the right-hand side
       rhsA[i] = -r[i]!;
     }
-    // Blocks [0, pin) and (pin, n): the couplings to dh_pin = 0 drop out.
-    this.solveBlock(0, pin);
-    this.solveBlock(pin + 1, n);
+    // Above the pin the coupling towards it is `lower`; below it, `upper`.
+    this.solveAway(pin + 1, n, 1, lower, upper);
+    this.solveAway(pin - 1, -1, -1, upper, lower);
     const aL = pin > 0 ? rhsA[pin - 1]! : 0;
     const bL = pin > 0 ? rhsB[pin - 1]! : 0;
     const aU = pin < n - 1 ? rhsA[pin + 1]! : 0;
@@ -189,25 +220,51 @@ class TridiagonalWork {
     return dg;
   }
 
-  /** Thomas algorithm on rows [from, to), both right-hand sides in place. */
-  private solveBlock(from: number, to: number): void {
-    if (to <= from) return;
-    const { lower, diag, upper, rhsA, rhsB, cPrime } = this;
-    let denom = diag[from]!;
-    if (denom === 0) throw new Error('stationary solver: singular Newton system');
-    cPrime[from] = from + 1 < to ? upper[from]! / denom : 0;
-    rhsA[from] = rhsA[from]! / denom;
-    rhsB[from] = rhsB[from]! / denom;
-    for (let i = from + 1; i < to; i++) {
-      denom = diag[i]! - lower[i]! * cPrime[i - 1]!;
-      if (denom === 0) throw new Error('stationary solver: singular Newton system');
-      cPrime[i] = i + 1 < to ? upper[i]! / denom : 0;
-      rhsA[i] = (rhsA[i]! - lower[i]! * rhsA[i - 1]!) / denom;
-      rhsB[i] = (rhsB[i]! - lower[i]! * rhsB[i - 1]!) / denom;
+  /**
+   * Solve rows `from, from + step, ...` (stopping before `to`) of
+   * `toward_i x_{i-step} - (toward_i + away_i) x_i + away_i x_{i+step} = rhs_i`, where the first
+   * row's `toward` neighbour is the pinned level (x = 0). Both right-hand sides in place.
+   */
+  private solveAway(
+    from: number,
+    to: number,
+    step: number,
+    toward: Float64Array,
+    away: Float64Array,
+  ): void {
+    if (from === to) return;
+    const { rhsA, rhsB, pivot } = this;
+    // |pivot_i| = away_i + deficit_i, deficit_first = toward_first,
+    // deficit_i = toward_i * deficit_{i-step} / |pivot_{i-step}|.
+    let deficit = toward[from]!;
+    let prev = -1;
+    for (let i = from; i !== to; i += step) {
+      if (prev >= 0) deficit = (toward[i]! * deficit) / pivot[prev]!;
+      const p = away[i]! + deficit;
+      if (!(p > 0)) throw illPosed(i);
+      pivot[i] = p;
+      // Row scaled by -1: (toward + away) x_i - toward x_prev - away x_next = -rhs.
+      const t = prev >= 0 ? toward[i]! : 0;
+      rhsA[i] = (-rhsA[i]! + t * (prev >= 0 ? rhsA[prev]! : 0)) / p;
+      rhsB[i] = (-rhsB[i]! + t * (prev >= 0 ? rhsB[prev]! : 0)) / p;
+      prev = i;
     }
-    for (let i = to - 2; i >= from; i--) {
-      rhsA[i] = rhsA[i]! - cPrime[i]! * rhsA[i + 1]!;
-      rhsB[i] = rhsB[i]! - cPrime[i]! * rhsB[i + 1]!;
+    // Back substitution from the far end: x_i = rhs'_i + (away_i / pivot_i) x_{i+step}.
+    let next = -1;
+    for (let i = prev; i !== from - step; i -= step) {
+      if (next >= 0) {
+        const c = away[i]! / pivot[i]!;
+        rhsA[i] = rhsA[i]! + c * rhsA[next]!;
+        rhsB[i] = rhsB[i]! + c * rhsB[next]!;
+      }
+      next = i;
     }
   }
+}
+
+function illPosed(level: number): Error {
+  return new Error(
+    `stationary problem is ill-posed: inventory level index ${level} cannot be left (no fill intensity ` +
+      'on either side there, e.g. a book imbalance of exactly 0 or 1)',
+  );
 }

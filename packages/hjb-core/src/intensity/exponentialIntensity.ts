@@ -18,14 +18,20 @@ export interface ExponentialIntensityParams {
  * Uses log1p so that tiny `xi/k` loses nothing.
  */
 export function glftC(xi: number, k: number): number {
-  if (xi === 0) return Math.exp(-1);
   const r = xi / k;
-  return Math.exp(-(1 / r + 1) * Math.log1p(r));
+  // ln C = -(ln(1 + r)/r + ln(1 + r)); ln(1 + r)/r -> 1, and no 1/r is formed (it overflows for
+  // subnormal xi).
+  return Math.exp(-(log1pOver(r) + Math.log1p(r)));
 }
 
 /** The static part of the optimal distance: `ln(1 + xi/k)/xi`, or `1/k` when `xi = 0`. */
 export function glftStaticDelta(xi: number, k: number): number {
-  return xi === 0 ? 1 / k : Math.log1p(xi / k) / xi;
+  return log1pOver(xi / k) / k;
+}
+
+/** `ln(1 + r)/r`, continuous at `r = 0` (value 1). */
+function log1pOver(r: number): number {
+  return r === 0 ? 1 : Math.log1p(r) / r;
 }
 
 /**
