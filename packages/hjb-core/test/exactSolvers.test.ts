@@ -147,11 +147,12 @@ describe('stationary solutions', () => {
     phi: (0.05 * 10.69 ** 2) / 2,
   };
   it('Newton (Howard) and the Perron eigenvector agree: two independent methods', () => {
-    for (const p of [
+    const cases: Parameters<typeof expProblem>[0][] = [
       glft,
       { ...glft, mu: 0.4 },
       { qMax: 12, A: 1.5, aAsk: 0.9, k: 2, phi: 0.05, mu: -0.03 },
-    ]) {
+    ];
+    for (const p of cases) {
       const problem = expProblem(p);
       // Newton from the closed-form quadratic h = -(c2/2) q^2, c2/2 = sqrt(phi/(4 k A C_xi))
       // (Gueant's approximation), so that it owes nothing to the eigenvector.
