@@ -58,6 +58,7 @@ function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): St
   let g = Number.NaN;
   for (let it = 1; it <= maxIterations; it++) {
     hjbSlopes(problem, h, sb, sa);
+    floorSlopes(sb, sa);
     // Residuals of the current iterate; g is eliminated at the pinned level below.
     for (let i = 0; i < n; i++) {
       const hi = h[i]!;
@@ -137,6 +138,23 @@ function initialGuess(problem: HjbProblem): Float64Array {
   const h = new Float64Array(2 * qMax + 1);
   for (let i = 0; i < h.length; i++) h[i] = -s * (i - qMax) ** 2;
   return h;
+}
+
+/**
+ * A quote far enough away has a fill rate that underflows to exactly 0 in double precision,
+ * although it is positive (e.g. the ask at +qMax under a strong upward drift, which the optimum
+ * almost never wants filled). Floor the rates at 1e-200 of the largest so the chain stays
+ * connected and the pin and pivots stay finite; the effect on values is far below rounding.
+ */
+function floorSlopes(sb: Float64Array, sa: Float64Array): void {
+  let max = 0;
+  for (let i = 0; i < sb.length; i++) max = Math.max(max, sb[i]!, sa[i]!);
+  const floor = max * 1e-200;
+  const last = sb.length - 1;
+  for (let i = 0; i <= last; i++) {
+    if (i < last && sb[i]! < floor) sb[i] = floor;
+    if (i > 0 && sa[i]! < floor) sa[i] = floor;
+  }
 }
 
 /**
