@@ -1,5 +1,21 @@
 // Public surface of @mm/hjb-core: curated named exports only.
 
+// closed forms
+export {
+  type AvellanedaStoikovParams,
+  type AvellanedaStoikovQuote,
+  avellanedaStoikovQuote,
+  validateAvellanedaStoikovParams,
+} from './closedForm/avellanedaStoikov.js';
+export {
+  type GueantCoefficients,
+  type GueantParams,
+  type GueantQuote,
+  gueantApproxValue,
+  gueantCoefficients,
+  gueantQuote,
+  validateGueantParams,
+} from './closedForm/gueantApprox.js';
 // exact solvers
 export {
   type HjbProblem,
@@ -40,7 +56,6 @@ export {
   type CarteaJaimungalParams,
   carteaJaimungalProblem,
 } from './models/carteaJaimungalProblem.js';
-
 // problem builders for the named models (glft, cj, seed)
 export { type GlftModelParams, glftGueantParams, glftProblem } from './models/glftProblem.js';
 export {
@@ -48,6 +63,16 @@ export {
   seedBookProblem,
   seedTakerCostPerLot,
 } from './models/seedBookProblem.js';
+export { ClosedFormPolicy } from './policy/closedFormPolicy.js';
+export { controlFromTable } from './policy/controlFromTable.js';
+export {
+  ExactPolicy,
+  type ExactPolicyOptions,
+  type FeatureQuantum,
+  type ModelFeatures,
+} from './policy/exactPolicy.js';
+export { GridPolicy } from './policy/gridPolicy.js';
+export { HeuristicPolicy } from './policy/heuristicPolicy.js';
 // policies
 export {
   bpsToPrice,
@@ -57,3 +82,34 @@ export {
   type PolicyName,
   priceToBps,
 } from './policy/Policy.js';
+export { type SeedPolicyConfig, toSeedState } from './policy/seedPolicyConfig.js';
+export {
+  evaluateControl,
+  evaluateControlPrice,
+  type SeedEvaluationContext,
+  seedEvaluationContext,
+} from './seed/evaluateControl.js';
+export { optimizeControl, SEED_GRID_MULTIPLIERS, type SeedGridResult } from './seed/gridSearch.js';
+export { applyStateAdjustments } from './seed/heuristic.js';
+export { NoTradeValue, type NoTradeValueParams } from './seed/noTradeValue.js';
+// the seed's baselines (DESIGN 3.7)
+export {
+  SEED_DEFAULTS,
+  type SeedControl,
+  type SeedState,
+  validateSeedState,
+} from './seed/SeedState.js';
+export { type SeedIntensities, seedIntensities } from './seed/seedIntensities.js';
+export {
+  SEED_TAKER_RATE_SLOPE_PER_SEC,
+  SEED_URGENCY_THRESHOLD,
+  seedTakerRatePerSec,
+  seedUrgency,
+} from './seed/urgency.js';
+export {
+  type HeuristicGap,
+  heuristicGapAgainst,
+  relativeGap,
+  type SeedValidation,
+  seedValidationGap,
+} from './seed/validationGap.js';
