@@ -10,8 +10,8 @@ import type { StationarySolution } from './StationarySolution.js';
  * the Perron eigenvector `v` of `M` (positive, simple eigenvalue `lambda = k g`), so
  * `h(q) = ln(v_q / v_0) / k`.
  *
- * The eigenvalue comes from bisection on Sturm counts of the symmetrised matrix (off-diagonal
- * `sqrt(M_{i,i+1} M_{i+1,i})`), bracketed by `[max_i M_ii, max_i M_ii + 2 max off]`; the
+ * The eigenvalue comes from safeguarded Newton with Sturm-count brackets on the symmetrised
+ * matrix (off-diagonal `sqrt(M_{i,i+1} M_{i+1,i})`), in `[max_i M_ii, max_i M_ii + 2 off]`; the
  * eigenvector from ratio recursions run inward from both ends (the stable direction, since the
  * Perron vector decays away from its peak), so nothing underflows however wide the grid.
  * Independent of `solveStationary` (Newton on h): each checks the other in the tests.
@@ -41,18 +41,7 @@ export function solveStationaryExponential(problem: HjbProblem): StationarySolut
       peak = i;
     }
   }
-  // Largest eigenvalue: count(x) = number of eigenvalues < x; lambda_max < x iff count(x) = n.
-  let lo = dMax;
-  let hi = dMax + 2 * Math.sqrt(off2) + 1e-300;
-  let iterations = 0;
-  while (iterations < 200) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    iterations++;
-    if (countBelow(d, off2, mid) === n) hi = mid;
-    else lo = mid;
-  }
-  const lambda = 0.5 * (lo + hi);
+  const { lambda, iterations } = largestEigenvalue(d, off2, dMax, peak);
   // Log-eigenvector from both ends: rows give v_{i-1}/v_i from the top and v_{i+1}/v_i from the bottom.
   const logV = new Float64Array(n);
   // From the top down to the peak: s_i = v_{i-1}/v_i, s_{n-1} = (lambda - d_{n-1})/down.
@@ -88,15 +77,82 @@ export function solveStationaryExponential(problem: HjbProblem): StationarySolut
   return { table: quoteTableFromValues(problem, h), valuePerSec: lambda / k, iterations };
 }
 
-/** Sturm count: eigenvalues of the symmetric tridiagonal (diag d, off^2 = off2) below x. */
-function countBelow(d: Float64Array, off2: number, x: number): number {
-  let count = 0;
-  let p = d[0]! - x;
-  if (p < 0) count++;
-  for (let i = 1; i < d.length; i++) {
-    if (p === 0) p = 1e-300;
-    p = d[i]! - x - off2 / p;
-    if (p < 0) count++;
+/**
+ * The largest eigenvalue of the symmetric tridiagonal (diag d, squared off-diagonal off2), in
+ * `[dMax, dMax + 2 sqrt(off2)]`, by safeguarded Newton on the twisted pivot at the peak `m`:
+ * `gamma_m(x) = d_m - x - off2/p+_{m-1} - off2/p-_{m+1}` with forward pivots `p+` from the bottom
+ * and backward pivots `p-` from the top of `T - x I`. `1/gamma_m = [(T - x)^-1]_mm`, dominated by
+ * the Perron term `v_m^2/(lambda - x)` where the Perron vector peaks, so `gamma_m` is nearly linear
+ * in `x` around the root. (The last pivot of a plain LDL^T would not do: the Perron vector is
+ * localised, so the pivots far from the peak barely feel the eigenvalue.) The twisted
+ * factorisation is a congruence, so its negative pivots count the eigenvalues below `x` (Sylvester)
+ * and keep a bracket; a Newton step leaving it bisects.
+ */
+function largestEigenvalue(
+  d: Float64Array,
+  off2: number,
+  dMax: number,
+  m: number,
+): { lambda: number; iterations: number } {
+  const n = d.length;
+  let lo = dMax;
+  let hi = dMax + 2 * Math.sqrt(off2);
+  let x = hi;
+  for (let it = 1; it <= 200; it++) {
+    let count = 0;
+    // Forward pivots below the peak and their x-derivatives.
+    let pf = 0;
+    let dpf = 0;
+    for (let i = 0; i < m; i++) {
+      if (i === 0) {
+        pf = d[0]! - x;
+        dpf = -1;
+      } else {
+        const prev = pf === 0 ? 1e-300 : pf;
+        const r = off2 / prev;
+        dpf = -1 + (r / prev) * dpf;
+        pf = d[i]! - x - r;
+      }
+      if (pf < 0) count++;
+    }
+    // Backward pivots above the peak.
+    let pb = 0;
+    let dpb = 0;
+    for (let i = n - 1; i > m; i--) {
+      if (i === n - 1) {
+        pb = d[i]! - x;
+        dpb = -1;
+      } else {
+        const prev = pb === 0 ? 1e-300 : pb;
+        const r = off2 / prev;
+        dpb = -1 + (r / prev) * dpb;
+        pb = d[i]! - x - r;
+      }
+      if (pb < 0) count++;
+    }
+    let gamma = d[m]! - x;
+    let dgamma = -1;
+    if (m > 0) {
+      const prev = pf === 0 ? 1e-300 : pf;
+      gamma -= off2 / prev;
+      dgamma += (off2 / (prev * prev)) * dpf;
+    }
+    if (m < n - 1) {
+      const prev = pb === 0 ? 1e-300 : pb;
+      gamma -= off2 / prev;
+      dgamma += (off2 / (prev * prev)) * dpb;
+    }
+    if (gamma < 0) count++;
+    if (count === n) hi = x;
+    else lo = x;
+    if (hi - lo <= 4 * Number.EPSILON * Math.max(Math.abs(hi), Math.abs(lo), 1e-300))
+      return { lambda: 0.5 * (lo + hi), iterations: it };
+    const step = gamma / dgamma;
+    if (gamma === 0 || Math.abs(step) <= 2 * Number.EPSILON * Math.abs(x))
+      return { lambda: x - step, iterations: it };
+    let next = x - step;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    x = next;
   }
-  return count;
+  return { lambda: 0.5 * (lo + hi), iterations: 200 };
 }
