@@ -10,7 +10,7 @@ export interface FiniteHorizonOptions {
   horizonSec: number;
   /** Store quote tables at `t = j T / outputSteps`, `j = 0..outputSteps` (default 1: t = 0 and T). */
   outputSteps?: number;
-  /** Integrator tolerances on `h` (defaults 1e-10 relative, 1e-10 price units absolute). */
+  /** Integrator tolerances on `h` (defaults 1e-9 relative, 1e-9 price units absolute). */
   relTol?: number;
   absTol?: number;
   /** Macro-step budget before giving up with an error (default 1 million). */
@@ -60,8 +60,8 @@ export function solveFiniteHorizon(
     (y, sub, sup) => hjbSlopes(problem, y, sup, sub),
     n,
     {
-      relTol: options.relTol ?? 1e-10,
-      absTol: options.absTol ?? 1e-10,
+      relTol: options.relTol ?? 1e-9,
+      absTol: options.absTol ?? 1e-9,
       maxSteps: options.maxSteps ?? 1_000_000,
     },
     taker ? (y) => projectTaker(y, taker) : undefined,
