@@ -1,7 +1,7 @@
 import { type HjbProblem, terminalValues, validateHjbProblem } from './HjbProblem.js';
 import { hjbSlopes, makeHjbRhs } from './hjbRhs.js';
 import { LinearlyImplicitExtrapolation } from './linearlyImplicitExtrapolation.js';
-import { projectTaker } from './projectTaker.js';
+import { projectTaker, TakerConstraint } from './projectTaker.js';
 import { type QuoteTable, quoteTableFromValues } from './QuoteTable.js';
 
 /** How to solve the finite-horizon problem on `[0, T]`. */
@@ -63,8 +63,9 @@ export function solveFiniteHorizon(
       relTol: options.relTol ?? 1e-9,
       absTol: options.absTol ?? 1e-9,
       maxSteps: options.maxSteps ?? 1_000_000,
+      steadyGrowthShortcut: true,
     },
-    taker ? (y) => projectTaker(y, taker) : undefined,
+    taker ? new TakerConstraint(taker, n) : undefined,
   );
   const timesSec = new Float64Array(outputSteps + 1);
   const tables: QuoteTable[] = new Array(outputSteps + 1);
