@@ -1,0 +1,188 @@
+import {
+  carteaJaimungalProblem,
+  type GlftModelParams,
+  glftGueantParams,
+  glftProblem,
+  gueantApproxValue,
+  gueantQuote,
+  type HjbProblem,
+  type QuoteTable,
+  seedBookProblem,
+  solveAt,
+  solveStationary,
+  type TakeAction,
+  takeAction,
+} from '@mm/hjb-core';
+import type { Command } from 'commander';
+import { parseSolveRequest, type SolveRequest } from '../solveSchema.js';
+
+/** One inventory level of the answer; distances from the mid in price units, null = no quote. */
+export interface SolveRow {
+  q: number;
+  bid: number | null;
+  ask: number | null;
+  /** Value `h(q)`, price units per lot. */
+  h: number;
+  take: TakeAction;
+}
+
+/** The `mm solve` answer: one row per level, `q = -qMax..qMax` ascending. */
+export interface SolveAnswer {
+  quotes: SolveRow[];
+}
+
+/** Exit codes: 2 for bad input (usage), 1 when a valid problem cannot be solved. */
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_SOLVER_FAILED = 1;
+
+/** Solve one checked request: the exact table (stationary or at `t`), or Gueant's closed form. */
+export function solveRequest(request: SolveRequest): SolveAnswer {
+  if (request.model === 'glft-approx') return gueantAnswer(glftParams(request));
+  const problem = problemOf(request);
+  const table =
+    request.T === undefined
+      ? solveStationary(problem).table
+      : solveAt(problem, request.T, request.t ?? 0);
+  return answerOf(table);
+}
+
+/** The reduced HJB problem of an exact model. */
+export function problemOf(request: Exclude<SolveRequest, { model: 'glft-approx' }>): HjbProblem {
+  switch (request.model) {
+    case 'glft':
+      return glftProblem({
+        ...glftParams(request),
+        ...(request.takerCost === undefined ? {} : { takerCostPerLot: request.takerCost }),
+      });
+    case 'cj':
+      return carteaJaimungalProblem({
+        kappaPerPrice: request.kappa,
+        lambdaPerSec: request.lambda,
+        phiPerLot2Sec: request.phi,
+        alphaPerLot2: request.alpha,
+        muPerLotSec: request.mu ?? 0,
+        qMax: request.qMax,
+        ...(request.takerCost === undefined ? {} : { takerCostPerLot: request.takerCost }),
+      });
+    case 'seed':
+      return seedBookProblem({
+        lambda0PerSec: request.lambda0,
+        betaPerBps: request.beta,
+        midPrice: request.mid,
+        spreadBps: request.spreadBps,
+        imbalance: request.imbalance ?? 0.5,
+        phiPerLot2Sec: request.phi,
+        muPerLotSec: request.mu ?? 0,
+        takerFeeBps: request.takerFeeBps ?? 2,
+        alphaPerLot2: request.alpha ?? 0,
+        qMax: request.qMax,
+      });
+  }
+}
+
+function glftParams(
+  request: Extract<SolveRequest, { model: 'glft' | 'glft-approx' }>,
+): GlftModelParams {
+  return {
+    sigmaPerSqrtSec: request.sigma,
+    aPerSec: request.A,
+    kPerPrice: request.k,
+    gamma: request.gamma,
+    xi: request.xi ?? request.gamma,
+    lotSize: request.Delta ?? 1,
+    qMax: request.qMax,
+  };
+}
+
+/** Gueant's closed form per level; no bid at +qMax, no ask at -qMax, never takes. */
+function gueantAnswer(params: GlftModelParams): SolveAnswer {
+  const gp = glftGueantParams(params);
+  const quotes: SolveRow[] = [];
+  for (let q = -params.qMax; q <= params.qMax; q++) {
+    const { bidDeltaPrice, askDeltaPrice } = gueantQuote(gp, q);
+    if (!Number.isFinite(bidDeltaPrice) || !Number.isFinite(askDeltaPrice))
+      throw new Error(`the closed form is not finite at q = ${q} for these parameters`);
+    quotes.push({
+      q,
+      bid: q < params.qMax ? bidDeltaPrice : null,
+      ask: q > -params.qMax ? askDeltaPrice : null,
+      h: gueantApproxValue(gp, q),
+      take: null,
+    });
+  }
+  return { quotes };
+}
+
+/** Rows of a quote table; throws when a value is not finite (the solve failed numerically). */
+export function answerOf(table: QuoteTable): SolveAnswer {
+  const quotes: SolveRow[] = [];
+  for (let i = 0; i < table.h.length; i++) {
+    const h = table.h[i]!;
+    if (!Number.isFinite(h)) throw new Error(`non-finite value h(${i - table.qMax}) = ${h}`);
+    quotes.push({
+      q: i - table.qMax,
+      bid: finiteOrNull(table.bidDelta[i]!),
+      ask: finiteOrNull(table.askDelta[i]!),
+      h,
+      take: takeAction(table.take[i]!),
+    });
+  }
+  return { quotes };
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/** What a run prints, and its exit code. */
+export interface SolveOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The whole command on a stdin text: one JSON line on stdout, or one line on stderr. */
+export function runSolve(stdinText: string): SolveOutcome {
+  const parsed = parseSolveRequest(stdinText);
+  if (!parsed.ok)
+    return { exitCode: EXIT_BAD_INPUT, stdout: '', stderr: `mm solve: ${parsed.message}\n` };
+  let answer: SolveAnswer;
+  try {
+    answer = solveRequest(parsed.request);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // A RangeError from a builder means the schema let a bad value through: still bad input.
+    const exitCode = err instanceof RangeError ? EXIT_BAD_INPUT : EXIT_SOLVER_FAILED;
+    const prefix = exitCode === EXIT_BAD_INPUT ? 'mm solve: ' : 'mm solve: solver failed: ';
+    return { exitCode, stdout: '', stderr: `${prefix}${message.replace(/\s+/g, ' ')}\n` };
+  }
+  return { exitCode: 0, stdout: `${JSON.stringify(answer)}\n`, stderr: '' };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Register `mm solve` on the program. */
+export function addSolveCommand(program: Command): void {
+  program
+    .command('solve')
+    .description(
+      'read one JSON problem (model glft | cj | glft-approx | seed) on stdin, write the optimal ' +
+        'quotes per inventory level as JSON on stdout',
+    )
+    .action(async () => {
+      if (process.stdin.isTTY) {
+        process.stderr.write('mm solve: expected a JSON problem on stdin (pipe it in)\n');
+        process.exitCode = EXIT_BAD_INPUT;
+        return;
+      }
+      const outcome = runSolve(await readStdin());
+      if (outcome.stdout) process.stdout.write(outcome.stdout);
+      if (outcome.stderr) process.stderr.write(outcome.stderr);
+      // exitCode, not exit(): a large answer on a pipe must be flushed first.
+      process.exitCode = outcome.exitCode;
+    });
+}
