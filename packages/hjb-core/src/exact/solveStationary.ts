@@ -1,6 +1,5 @@
 import { ExponentialIntensity } from '../intensity/exponentialIntensity.js';
 import { type HjbProblem, validateHjbProblem } from './HjbProblem.js';
-import { hjbSlopes } from './hjbRhs.js';
 import { quoteTableFromValues } from './QuoteTable.js';
 import type { StationarySolution } from './StationarySolution.js';
 import { solveStationaryExponential } from './solveStationaryExponential.js';
@@ -57,17 +56,17 @@ function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): St
   const work = new TridiagonalWork(n);
   let g = Number.NaN;
   for (let it = 1; it <= maxIterations; it++) {
-    hjbSlopes(problem, h, sb, sa);
-    floorSlopes(sb, sa);
-    // Residuals of the current iterate; g is eliminated at the pinned level below.
+    // Residuals of the current iterate (g is subtracted below) and the slopes, one pass.
+    sb[n - 1] = 0;
+    sa[0] = 0;
     for (let i = 0; i < n; i++) {
       const hi = h[i]!;
       let cont = running[i]!;
-      if (i < n - 1) cont += bid.hamiltonian(h[i + 1]! - hi);
-      if (i > 0) cont += ask.hamiltonian(h[i - 1]! - hi);
-      r[i] = cont; // minus g, added once g is known
-      kind[i] = ROW_CONTINUE;
+      if (i < n - 1) cont += bid.hamiltonianWithSlope(h[i + 1]! - hi, sb, i);
+      if (i > 0) cont += ask.hamiltonianWithSlope(h[i - 1]! - hi, sa, i);
+      r[i] = cont;
     }
+    floorSlopes(sb, sa);
     if (Number.isNaN(g)) g = r[qMax]!;
     let maxRes = 0;
     for (let i = 0; i < n; i++) {
@@ -169,7 +168,7 @@ function recurrentPin(kind: Int8Array, sb: Float64Array, sa: Float64Array): numb
   let best = Number.NEGATIVE_INFINITY;
   let pin = -1;
   for (let i = 0; i < kind.length; i++) {
-    if (i > 0) logPi += Math.log(sb[i - 1]!) - Math.log(sa[i]!);
+    if (i > 0) logPi += Math.log(sb[i - 1]! / sa[i]!);
     if (kind[i] === ROW_CONTINUE && (logPi > best || pin < 0)) {
       best = logPi;
       pin = i;

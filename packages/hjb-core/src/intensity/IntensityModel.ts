@@ -20,4 +20,6 @@ export interface IntensityModel {
   hamiltonian(p: number): number;
   /** `H'(p)` (envelope theorem: the rate at the optimum times `g'`), fills per second. */
   hamiltonianSlope(p: number): number;
+  /** `H(p)`, with `H'(p)` written to `slopeOut[at]`: one evaluation for Newton's inner loop. */
+  hamiltonianWithSlope(p: number, slopeOut: Float64Array, at: number): number;
 }

@@ -64,6 +64,17 @@ export class BookAwareIntensity implements IntensityModel {
     return this.ratePerSec(d) * (d + p);
   }
 
+  hamiltonianWithSlope(p: number, slopeOut: Float64Array, at: number): number {
+    if (this.touchRatePerSec === 0) {
+      slopeOut[at] = 0;
+      return 0;
+    }
+    const d = Math.max(this.halfSpreadPrice, 1 / this.betaPerPrice - p);
+    const rate = this.ratePerSec(d);
+    slopeOut[at] = rate;
+    return rate * (d + p);
+  }
+
   hamiltonianSlope(p: number): number {
     if (this.touchRatePerSec === 0) return 0;
     return this.ratePerSec(Math.max(this.halfSpreadPrice, 1 / this.betaPerPrice - p));

@@ -77,4 +77,10 @@ export class ExponentialIntensity implements IntensityModel {
   hamiltonianSlope(p: number): number {
     return this.kPerPrice * this.hScale * Math.exp(this.kPerPrice * p);
   }
+
+  hamiltonianWithSlope(p: number, slopeOut: Float64Array, at: number): number {
+    const h = this.hScale * Math.exp(this.kPerPrice * p);
+    slopeOut[at] = this.kPerPrice * h;
+    return h;
+  }
 }
