@@ -16,6 +16,11 @@ export {
   gueantQuote,
   validateGueantParams,
 } from './closedForm/gueantApprox.js';
+export {
+  ExtrapolatedIntegrator,
+  type LinearlyImplicitSystem,
+  type StiffOptions,
+} from './exact/extrapolatedIntegrator.js';
 // exact solvers
 export {
   type HjbProblem,
@@ -24,6 +29,8 @@ export {
   terminalValues,
   validateHjbProblem,
 } from './exact/HjbProblem.js';
+export { type HjbRhs, hjbSlopes, makeHjbRhs } from './exact/hjbRhs.js';
+export { projectTaker } from './exact/projectTaker.js';
 export {
   type QuoteTable,
   quoteTableFromValues,
@@ -36,6 +43,7 @@ export {
   type FiniteHorizonSolution,
   solveAt,
   solveFiniteHorizon,
+  validateHorizon,
 } from './exact/solveFiniteHorizon.js';
 export { type StationaryOptions, solveStationary } from './exact/solveStationary.js';
 export { solveStationaryExponential } from './exact/solveStationaryExponential.js';
@@ -63,6 +71,52 @@ export {
   seedBookProblem,
   seedTakerCostPerLot,
 } from './models/seedBookProblem.js';
+export { compareGridWithClosedForm, type QuoteComparison } from './multi/compareQuotes.js';
+export {
+  gridQuotesFor,
+  gridStateIndex,
+  type MultiAssetGridOptions,
+  type MultiAssetGridSolution,
+  solveMultiAssetGrid,
+} from './multi/multiAssetGrid.js';
+export {
+  type AssetSpec,
+  type MultiAssetProblem,
+  type PreparedMultiAsset,
+  prepareMultiAsset,
+  type VenueLiquidity,
+} from './multi/multiAssetProblem.js';
+export {
+  type MultiAssetRiccati,
+  type MultiAssetStationarySolution,
+  multiAssetRiccati,
+  solveMultiAssetFiniteHorizon,
+  solveMultiAssetStationary,
+} from './multi/multiAssetRiccati.js';
+export {
+  createMultiAssetQuotes,
+  type MultiAssetQuotes,
+  type MultiAssetSolution,
+  quotesFor,
+  quotesForUnits,
+} from './multi/multiAssetSolution.js';
+// multi-asset (DESIGN 3.5): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
+export {
+  covarianceFromCorrelation,
+  type PenaltySpec,
+  penaltyMatrix,
+  validatePenaltyMatrix,
+} from './multi/penalty.js';
+export { psdSqrt } from './multi/psdSqrt.js';
+export { type SymmetricEigen, symmetricEigen, symmetricFunction } from './multi/symmetricEigen.js';
+export {
+  type HedgeMode,
+  hedgeRatesFor,
+  type TakerHedgeCost,
+  type TakerHedgeCosts,
+  takerHedgeCosts,
+  takerHedgeRate,
+} from './multi/takerHedging.js';
 export { ClosedFormPolicy } from './policy/closedFormPolicy.js';
 export { controlFromTable } from './policy/controlFromTable.js';
 export {

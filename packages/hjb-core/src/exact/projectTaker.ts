@@ -1,5 +1,4 @@
 import type { TakerCosts } from './HjbProblem.js';
-import type { StepConstraint } from './linearlyImplicitExtrapolation.js';
 
 /**
  * Enforce the taker impulse constraints in place: `h_i >= h_{i+1} - buyCost` and
@@ -41,7 +40,7 @@ export function projectTaker(h: Float64Array, costs: TakerCosts): boolean {
  * inside the step those rows are algebraic (buy: `h_i = h_{i+1} - c_b`, sell: `h_i = h_{i-1} - c_a`);
  * the accepted state gets the full `max` projection, which brings in levels that start to bind.
  */
-export class TakerConstraint implements StepConstraint {
+export class TakerConstraint {
   readonly active: Int8Array;
   readonly upCost: number;
   readonly downCost: number;

@@ -1,8 +1,8 @@
+import { ExtrapolatedIntegrator } from './extrapolatedIntegrator.js';
 import { type HjbProblem, terminalValues, validateHjbProblem } from './HjbProblem.js';
-import { hjbSlopes, makeHjbRhs } from './hjbRhs.js';
-import { LinearlyImplicitExtrapolation } from './linearlyImplicitExtrapolation.js';
 import { projectTaker, TakerConstraint } from './projectTaker.js';
 import { type QuoteTable, quoteTableFromValues } from './QuoteTable.js';
+import { TridiagonalHjbSystem } from './tridiagonalHjbSystem.js';
 
 /** How to solve the finite-horizon problem on `[0, T]`. */
 export interface FiniteHorizonOptions {
@@ -34,7 +34,7 @@ export interface FiniteHorizonSolution {
 /**
  * Solve the reduced HJB (DESIGN 3.2) backward from `h(T) = -terminal` as a system of ODEs in
  * time-to-go with an adaptive, stiffly stable extrapolation scheme (order 5, see
- * `LinearlyImplicitExtrapolation`); with taker costs the impulse
+ * `ExtrapolatedIntegrator`); with taker costs the impulse
  * constraints are enforced after every accepted step (the quasi-variational inequality).
  * There is no spatial discretisation: the inventory grid is the state space itself, so with
  * tight tolerances this is the exact solution (it agrees with the matrix exponential of the
@@ -47,25 +47,19 @@ export function solveFiniteHorizon(
   validateHjbProblem(problem);
   const { horizonSec } = options;
   const outputSteps = options.outputSteps ?? 1;
-  if (!(horizonSec > 0) || !Number.isFinite(horizonSec))
-    throw new RangeError(`horizonSec must be finite and > 0, got ${horizonSec}`);
-  if (!Number.isInteger(outputSteps) || outputSteps < 1)
-    throw new RangeError(`outputSteps must be an integer >= 1, got ${outputSteps}`);
+  validateHorizon(horizonSec, outputSteps);
   const n = 2 * problem.qMax + 1;
   const h = terminalValues(problem);
   const taker = problem.taker;
   if (taker) projectTaker(h, taker);
-  const solver = new LinearlyImplicitExtrapolation(
-    makeHjbRhs(problem),
-    (y, sub, sup) => hjbSlopes(problem, y, sup, sub),
-    n,
+  const solver = new ExtrapolatedIntegrator(
+    new TridiagonalHjbSystem(problem, taker ? new TakerConstraint(taker, n) : undefined),
     {
       relTol: options.relTol ?? 1e-9,
       absTol: options.absTol ?? 1e-9,
       maxSteps: options.maxSteps ?? 1_000_000,
       steadyGrowthShortcut: true,
     },
-    taker ? new TakerConstraint(taker, n) : undefined,
   );
   const timesSec = new Float64Array(outputSteps + 1);
   const tables: QuoteTable[] = new Array(outputSteps + 1);
@@ -88,6 +82,14 @@ export function solveFiniteHorizon(
     acceptedSteps: solver.accepted,
     rejectedSteps: solver.rejected,
   };
+}
+
+/** Check a horizon and its output grid; throws a RangeError naming the field. */
+export function validateHorizon(horizonSec: number, outputSteps: number): void {
+  if (!(horizonSec > 0) || !Number.isFinite(horizonSec))
+    throw new RangeError(`horizonSec must be finite and > 0, got ${horizonSec}`);
+  if (!Number.isInteger(outputSteps) || outputSteps < 1)
+    throw new RangeError(`outputSteps must be an integer >= 1, got ${outputSteps}`);
 }
 
 /** Values and optimal controls at one time `tSec` in `[0, horizonSec]`. */

@@ -28,13 +28,6 @@ export function matrixToRows(a: Float64Array, n: number): number[][] {
   return Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
 }
 
-/** The `n x n` identity. */
-export function identityMatrix(n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) out[i * n + i] = 1;
-  return out;
-}
-
 /** `C = A B` for square `n x n` matrices; `out` must not alias `a` or `b`. */
 export function matMul(
   a: Float64Array,
@@ -55,22 +48,6 @@ export function matMul(
   return out;
 }
 
-/** `y = A x`; `out` must not alias `x`. */
-export function matVec(
-  a: Float64Array,
-  x: ArrayLike<number>,
-  n: number,
-  out: Float64Array = new Float64Array(n),
-): Float64Array {
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const ri = i * n;
-    for (let j = 0; j < n; j++) s += a[ri + j]! * x[j]!;
-    out[i] = s;
-  }
-  return out;
-}
-
 /** `x' A x`. */
 export function quadraticForm(a: Float64Array, x: ArrayLike<number>, n: number): number {
   let s = 0;
@@ -81,14 +58,6 @@ export function quadraticForm(a: Float64Array, x: ArrayLike<number>, n: number):
     s += x[i]! * row;
   }
   return s;
-}
-
-/** `diag(d) A diag(d)` (entry `d_i A_ij d_j`), a congruence that keeps symmetry. */
-export function scaleSymmetric(a: Float64Array, d: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) out[i * n + j] = d[i]! * a[i * n + j]! * d[j]!;
-  return out;
 }
 
 /** Replace `A` by `(A + A')/2` in place: removes rounding asymmetry. */

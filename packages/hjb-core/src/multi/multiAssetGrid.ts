@@ -1,4 +1,5 @@
 import { BandMatrix } from './bandedLu.js';
+import { quadraticForm } from './matrix.js';
 import {
   type MultiAssetProblem,
   type PreparedMultiAsset,
@@ -41,6 +42,8 @@ export interface MultiAssetGridSolution {
 
 /** Largest band storage accepted (numbers): 17^3 states need 2.8e6. */
 const MAX_BAND_STORAGE = 4e7;
+/** Largest factorisation work per iteration (states x bandwidth^2): 17^3 states need 4.1e8. */
+const MAX_FACTOR_WORK = 1e9;
 
 /**
  * Solve the stationary HJB on the grid by Newton's method on `(theta, g)` with `theta(0)` pinned.
@@ -66,6 +69,8 @@ export function solveMultiAssetGrid(
     maxLots[i] = b;
   });
   const maxIterations = options.maxIterations ?? 100;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1)
+    throw new RangeError(`maxIterations must be an integer >= 1, got ${maxIterations}`);
   const strides = new Int32Array(n);
   let count = 1;
   for (let i = n - 1; i >= 0; i--) {
@@ -73,9 +78,10 @@ export function solveMultiAssetGrid(
     count *= 2 * maxLots[i]! + 1;
   }
   const bandwidth = strides[0]!;
-  if (count * (2 * bandwidth + 1) > MAX_BAND_STORAGE)
+  if (count * (2 * bandwidth + 1) > MAX_BAND_STORAGE || count * bandwidth ** 2 > MAX_FACTOR_WORK)
     throw new RangeError(
-      `maxLots too large: ${count} states with bandwidth ${bandwidth} exceed the solver's budget`,
+      `maxLots too large: ${count} states with bandwidth ${bandwidth} need about ` +
+        `${(count * bandwidth ** 2).toExponential(1)} operations per iteration (limit ${MAX_FACTOR_WORK})`,
     );
   const lots = new Int32Array(count * n);
   for (let s = 0; s < count; s++)
@@ -87,13 +93,7 @@ export function solveMultiAssetGrid(
   const units = new Float64Array(n);
   const quadratic = (m: Float64Array, s: number): number => {
     for (let i = 0; i < n; i++) units[i] = lots[s * n + i]! * lotSizes[i]!;
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      let row = 0;
-      for (let j = 0; j < n; j++) row += m[i * n + j]! * units[j]!;
-      v += units[i]! * row;
-    }
-    return v;
+    return quadraticForm(m, units, n);
   };
   const running = new Float64Array(count);
   const theta = new Float64Array(count);

@@ -48,7 +48,9 @@ export function multiAssetRiccati(
   const psi = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) psi[i * n + j] = sqrtDm[i]! * prepared.phi[i * n + j]! * sqrtDm[j]!;
-  const psiEigen = psdEigen(psi, n, 'Psi = Dm^(1/2) Phi Dm^(1/2)');
+  // Phi was checked PSD; the congruence keeps that, so any negative eigenvalue here is rounding
+  // (possibly amplified by a widely spread Dm) and is clipped rather than reported.
+  const psiEigen = psdEigen(psi, n, 'Psi = Dm^(1/2) Phi Dm^(1/2)', false);
   const sValues = Float64Array.from(psiEigen.values, Math.sqrt);
 
   // A = Dm^(-1/2) V diag(f(s)) V' Dm^(-1/2).

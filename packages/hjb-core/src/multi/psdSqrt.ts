@@ -10,9 +10,15 @@ export const PSD_TOLERANCE = 64 * Number.EPSILON;
 /**
  * The eigendecomposition of a symmetric PSD matrix with tiny negative eigenvalues (rounding)
  * clipped to 0. Throws a RangeError naming `name` and the offending eigenvalue when one is
- * clearly negative.
+ * clearly negative, unless `rejectNegative` is false (for a matrix derived from one already
+ * checked, whose negative eigenvalues can only be rounding: all are then clipped).
  */
-export function psdEigen(a: Float64Array, n: number, name = 'matrix'): SymmetricEigen {
+export function psdEigen(
+  a: Float64Array,
+  n: number,
+  name = 'matrix',
+  rejectNegative = true,
+): SymmetricEigen {
   const eig = symmetricEigen(a, n, name);
   const values = eig.values;
   let scale = 0;
@@ -20,7 +26,7 @@ export function psdEigen(a: Float64Array, n: number, name = 'matrix'): Symmetric
   scale = Math.max(scale, maxAbsEntry(a));
   const tol = PSD_TOLERANCE * n * scale;
   const smallest = values[0]!;
-  if (smallest < -tol)
+  if (rejectNegative && smallest < -tol)
     throw new RangeError(
       `${name} is not positive semi-definite: smallest eigenvalue ${smallest} ` +
         `(largest ${values[n - 1]}, tolerance ${tol})`,

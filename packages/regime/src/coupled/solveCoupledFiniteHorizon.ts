@@ -1,5 +1,5 @@
-import type { QuoteTable } from '@mm/hjb-core';
-import { BandedExtrapolation } from './BandedExtrapolation.js';
+import { ExtrapolatedIntegrator, type QuoteTable, validateHorizon } from '@mm/hjb-core';
+import { BandedCoupledSystem } from './bandedCoupledSystem.js';
 import { makeCoupledRhs } from './coupledRhs.js';
 import { type RegimeCoupledProblem, validateRegimeCoupledProblem } from './RegimeCoupledProblem.js';
 import { regimeTables, stackedTerminalValues } from './stacking.js';
@@ -32,7 +32,7 @@ export interface CoupledFiniteHorizonSolution {
 
 /**
  * Solve the regime-coupled HJB (`RegimeCoupledProblem`) backward from the terminal values, all
- * regimes at once: the stacked system with the banded stiff integrator (`BandedExtrapolation`).
+ * regimes at once: the stacked system with the banded stiff integrator (hjb-core's `ExtrapolatedIntegrator` over `BandedCoupledSystem`).
  * With `G = 0` each regime's solution is hjb-core's `solveFiniteHorizon` of its own problem.
  */
 export function solveCoupledFiniteHorizon(
@@ -42,15 +42,13 @@ export function solveCoupledFiniteHorizon(
   validateRegimeCoupledProblem(coupled);
   const { horizonSec } = options;
   const outputSteps = options.outputSteps ?? 1;
-  if (!(horizonSec > 0) || !Number.isFinite(horizonSec))
-    throw new RangeError(`horizonSec must be finite and > 0, got ${horizonSec}`);
-  if (!Number.isInteger(outputSteps) || outputSteps < 1)
-    throw new RangeError(`outputSteps must be an integer >= 1, got ${outputSteps}`);
+  validateHorizon(horizonSec, outputSteps);
   const y = stackedTerminalValues(coupled);
-  const solver = new BandedExtrapolation(makeCoupledRhs(coupled), {
+  const solver = new ExtrapolatedIntegrator(new BandedCoupledSystem(makeCoupledRhs(coupled)), {
     relTol: options.relTol ?? 1e-9,
     absTol: options.absTol ?? 1e-9,
     maxSteps: options.maxSteps ?? 1_000_000,
+    steadyGrowthShortcut: true,
   });
   const timesSec = new Float64Array(outputSteps + 1);
   const tables: QuoteTable[][] = new Array(outputSteps + 1);
