@@ -1,12 +1,19 @@
 import { parseArgs, USAGE } from './args.js';
+import { multiAssetCases } from './cases/multiAsset.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
+import { regimeCases } from './cases/regime.js';
 import { solveTimeCases } from './cases/solveTimes.js';
 import { locateBlock, updateMarkdownBlock } from './docUpdate.js';
 import { header, markdown, targetLines, textTable } from './format.js';
 import { type BenchCase, type CaseResult, runCase, sinkValue } from './harness.js';
 import { machineInfo } from './machine.js';
 
-const CASES: BenchCase[] = [...policyDecisionCases, ...solveTimeCases];
+const CASES: BenchCase[] = [
+  ...policyDecisionCases,
+  ...solveTimeCases,
+  ...multiAssetCases,
+  ...regimeCases,
+];
 
 function main(argv: readonly string[]): number {
   let args: ReturnType<typeof parseArgs>;

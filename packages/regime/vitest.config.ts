@@ -1,5 +1,9 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'regime', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'regime',
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['../../tooling/fastCheckSetup.ts'],
+  },
 });

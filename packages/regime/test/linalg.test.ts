@@ -93,12 +93,13 @@ describe('matrix exponential of a generator', () => {
               const pij = Pt[i * 3 + j]!;
               rowSum += pij;
               expect(pij).toBeGreaterThanOrEqual(-1e-14);
-              expect(Math.abs(pij - ref[i]![j]!)).toBeLessThan(1e-12);
+              // Both sides square up to ~11 times (|G| t up to ~200): rounding grows like 2^s eps.
+              expect(Math.abs(pij - ref[i]![j]!)).toBeLessThan(1e-10);
               let prod = 0;
               for (let k = 0; k < 3; k++) prod += Ps[i * 3 + k]! * Pt[k * 3 + j]!;
-              expect(Math.abs(prod - Pst[i * 3 + j]!)).toBeLessThan(1e-12);
+              expect(Math.abs(prod - Pst[i * 3 + j]!)).toBeLessThan(1e-10);
             }
-            expect(Math.abs(rowSum - 1)).toBeLessThan(1e-13);
+            expect(Math.abs(rowSum - 1)).toBeLessThan(1e-12);
           }
         },
       ),
@@ -107,7 +108,12 @@ describe('matrix exponential of a generator', () => {
 
   it('property: the logarithm inverts it, and the generator is read back from P(dt)', () => {
     fc.assert(
-      fc.property(generatorArb(3), fc.double({ min: 0.01, max: 1, noNaN: true }), (G, dt) => {
+      fc.property(generatorArb(3), fc.double({ min: 0.01, max: 1, noNaN: true }), (G, frac) => {
+        // The principal logarithm returns G dt only while |Im(eig(G)) dt| < pi. Gershgorin puts
+        // the eigenvalues in |z + m| <= m (m the largest exit rate), so dt <= 1/m is safe; beyond
+        // it P(dt) is genuinely compatible with other generators.
+        const m = Math.max(...G.map((row, i) => -row[i]!));
+        const dt = m > 0 ? frac / m : frac;
         const P = new MatrixExponential(3).compute(flatten(G), dt, new Float64Array(9));
         const L = matrixLogarithm(P, 3);
         const est = generatorFromTransition(P, 3, dt);

@@ -14,6 +14,7 @@ import {
   takeAction,
 } from '@mm/hjb-core';
 import type { Command } from 'commander';
+import { type MultiAnswer, solveMulti } from '../multiSolve.js';
 import { parseSolveRequest, type SolveRequest } from '../solveSchema.js';
 
 /** One inventory level of the answer; distances from the mid in price units, null = no quote. */
@@ -35,8 +36,12 @@ export interface SolveAnswer {
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_SOLVER_FAILED = 1;
 
-/** Solve one checked request: the exact table (stationary or at `t`), or Gueant's closed form. */
-export function solveRequest(request: SolveRequest): SolveAnswer {
+/**
+ * Solve one checked request: the exact table (stationary or at `t`), Gueant's closed form, or
+ * the multi-asset closed form (quotes at one inventory vector).
+ */
+export function solveRequest(request: SolveRequest): SolveAnswer | MultiAnswer {
+  if (request.model === 'multi') return solveMulti(request);
   if (request.model === 'glft-approx') return gueantAnswer(glftParams(request));
   const problem = problemOf(request);
   const table =
@@ -47,7 +52,9 @@ export function solveRequest(request: SolveRequest): SolveAnswer {
 }
 
 /** The reduced HJB problem of an exact model. */
-export function problemOf(request: Exclude<SolveRequest, { model: 'glft-approx' }>): HjbProblem {
+export function problemOf(
+  request: Exclude<SolveRequest, { model: 'glft-approx' | 'multi' }>,
+): HjbProblem {
   switch (request.model) {
     case 'glft':
       return glftProblem({
@@ -146,7 +153,7 @@ export function runSolve(stdinText: string): SolveOutcome {
   const parsed = parseSolveRequest(stdinText);
   if (!parsed.ok)
     return { exitCode: EXIT_BAD_INPUT, stdout: '', stderr: `mm solve: ${parsed.message}\n` };
-  let answer: SolveAnswer;
+  let answer: SolveAnswer | MultiAnswer;
   try {
     answer = solveRequest(parsed.request);
   } catch (err) {
@@ -170,8 +177,9 @@ export function addSolveCommand(program: Command): void {
   program
     .command('solve')
     .description(
-      'read one JSON problem (model glft | cj | glft-approx | seed) on stdin, write the optimal ' +
-        'quotes per inventory level as JSON on stdout',
+      'read one JSON problem (model glft | cj | glft-approx | seed | multi) on stdin, write the ' +
+        'optimal quotes (per inventory level; multi: per asset at the given inventory) as JSON ' +
+        'on stdout',
     )
     .action(async () => {
       if (process.stdin.isTTY) {

@@ -25,7 +25,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
  * Hamilton's (1989) filter for Markov-switching volatility in continuous time, observed at
  * irregular times: the return `dx` over `dt` seconds is `N(0, sigma_r^2 dt)` in regime r, and
  * regimes switch with generator G, so the prior over `dt` is `P(dt) = expm(G dt)`. Per update:
- * predict `pi <- pi P(dt)` (the exponential is recomputed only when `dt` changes), weight by the
+ * predict `pi <- pi P(dt)` (the exponential is recomputed only when `dt` changes by more than 1e-9 relative), weight by the
  * Gaussian densities in log space (no underflow on outliers), normalise.
  *
  * `update(tSec, x)` takes the level (e.g. log mid) and follows the `Estimator` contract;
@@ -140,7 +140,10 @@ export class MarkovSwitchingFilter implements Estimator<number, ArrayLike<number
   private step(dt: number, dx: number, tSec: number): void {
     const n = this.regimes;
     const { prob, prior, logDensity, transition } = this;
-    if (dt !== this.transitionDt) {
+    // Reuse P(dt) when dt matches to 1e-9 relative: a "fixed" feed whose times accumulate in
+    // floating point (0.1 s steps) yields dt values differing in the last bits; the reuse error
+    // is about |G| dt 1e-9, far below anything the data can tell apart.
+    if (!(Math.abs(dt - this.transitionDt) <= 1e-9 * dt)) {
       this.expm.compute(this.generator, dt, transition);
       this.transitionDt = dt;
     }
