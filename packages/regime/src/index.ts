@@ -27,6 +27,28 @@ export {
   type CoupledStationarySolution,
   solveCoupledStationary,
 } from './coupled/solveCoupledStationary.js';
+// ---- regime-coupled multi-asset Riccati (DESIGN 3.6; src/coupledMulti) ----
+export {
+  type CoupledMultiAssetModel,
+  type PreparedCoupledMultiAsset,
+  prepareCoupledMultiAsset,
+} from './coupledMulti/CoupledMultiAssetModel.js';
+export {
+  CoupledRiccatiFlow,
+  type CoupledRiccatiFlowOptions,
+} from './coupledMulti/coupledRiccatiFlow.js';
+export { coupledRiccatiRhs } from './coupledMulti/coupledRiccatiRhs.js';
+export { regimeMultiAssetSolution } from './coupledMulti/regimeMultiAssetSolution.js';
+export {
+  type CoupledMultiAssetFiniteHorizonOptions,
+  type CoupledMultiAssetFiniteHorizonSolution,
+  solveCoupledMultiAssetFiniteHorizon,
+} from './coupledMulti/solveCoupledMultiAssetFiniteHorizon.js';
+export {
+  type CoupledMultiAssetStationaryOptions,
+  type CoupledMultiAssetStationarySolution,
+  solveCoupledMultiAssetStationary,
+} from './coupledMulti/solveCoupledMultiAssetStationary.js';
 export type { Estimator, Rejection } from './estimators/Estimator.js';
 // incremental estimators (one contract)
 export { covarianceToCorrelation, EwmaCorrelation } from './estimators/EwmaCorrelation.js';

@@ -3,8 +3,9 @@ import { type GeneratorPerSec, validateGenerator } from './generator.js';
 
 /**
  * `R` volatility regimes with a generator between them and one parameter set per regime
- * (DESIGN 3.6). Shared by the single-asset coupled HJB here and the multi-asset coupled Riccati
- * in hjb-core; `P` is the per-regime parameter set (default: the configured `RegimeParams`).
+ * (DESIGN 3.6). Shared by the single-asset coupled HJB (`coupled/`) and the multi-asset coupled
+ * Riccati (`coupledMulti/`); `P` is the per-regime parameter set (default: the configured
+ * `RegimeParams`).
  */
 export interface RegimeModel<P = RegimeParams> {
   /** One name per regime, e.g. `['calm', 'storm']`. */
