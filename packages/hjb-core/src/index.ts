@@ -99,6 +99,7 @@ export {
   type MultiAssetSolution,
   quotesFor,
   quotesForUnits,
+  solutionFromValueMatrix,
 } from './multi/multiAssetSolution.js';
 // multi-asset (DESIGN 3.5): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
 export {

@@ -38,7 +38,6 @@ export {
   type CoupledRiccatiFlowOptions,
 } from './coupledMulti/coupledRiccatiFlow.js';
 export { coupledRiccatiRhs } from './coupledMulti/coupledRiccatiRhs.js';
-export { regimeMultiAssetSolution } from './coupledMulti/regimeMultiAssetSolution.js';
 export {
   type CoupledMultiAssetFiniteHorizonOptions,
   type CoupledMultiAssetFiniteHorizonSolution,

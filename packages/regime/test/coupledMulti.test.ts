@@ -3,12 +3,12 @@ import {
   type MultiAssetProblem,
   multiAssetRiccati,
   quotesFor,
+  solutionFromValueMatrix,
   solveMultiAssetStationary,
 } from '@mm/hjb-core';
 import { describe, expect, it } from 'vitest';
 import {
   type CoupledMultiAssetModel,
-  regimeMultiAssetSolution,
   solveCoupledMultiAssetFiniteHorizon,
   solveCoupledMultiAssetStationary,
 } from '../src/index.js';
@@ -73,11 +73,11 @@ describe('coupled multi-asset Riccati with G = 0 is hjb-core per regime', () => 
   });
 });
 
-describe('regimeMultiAssetSolution (the adapter onto hjb-core quotes)', () => {
+describe("hjb-core's solutionFromValueMatrix, as the coupled solvers use it", () => {
   it('reproduces hjb-core solutions field by field and quotes c1 +- 2 (A q)_i + A_ii Delta_i', () => {
     const p = three[2]!;
     const own = multiAssetRiccati(p).solutionAt(3);
-    const mine = regimeMultiAssetSolution(multiAssetRiccati(p).prepared, own.valueMatrix, 3);
+    const mine = solutionFromValueMatrix(multiAssetRiccati(p).prepared, own.valueMatrix, 3);
     expect(mine).toEqual(own);
     const lots = [1, -2, 4, 0];
     const q = quotesFor(mine, lots, createMultiAssetQuotes(mine));

@@ -39,13 +39,22 @@ export interface MultiAssetQuotes {
   readonly askDeltaPrice: Float64Array;
 }
 
-/** Assemble a solution from a prepared problem and its `A` (row-major, taken over). */
+/**
+ * Assemble a solution from a prepared problem and a value matrix `A` (row-major, quote currency
+ * per unit_i x unit_j; taken over, not copied): `skewPerLot[i][j] = 2 A_ij Delta_j`,
+ * `curvaturePrice[i] = A_ii Delta_i`, so `p_b^i = 2 (A q)_i + A_ii Delta_i` and
+ * `p_a^i = -2 (A q)_i + A_ii Delta_i` (DESIGN 3.5). Any `A` works, e.g. one regime's.
+ */
 export function solutionFromValueMatrix(
   prepared: PreparedMultiAsset,
   valueMatrix: Float64Array,
   horizonSec: number,
 ): MultiAssetSolution {
   const n = prepared.assetCount;
+  if (valueMatrix.length !== n * n)
+    throw new RangeError(
+      `valueMatrix must have ${n * n} entries (${n}x${n}), got ${valueMatrix.length}`,
+    );
   const skewPerLot = new Float64Array(n * n);
   const curvaturePrice = new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,5 @@
 import type { MultiAssetSolution } from '@mm/hjb-core';
+import { solutionFromValueMatrix } from '@mm/hjb-core';
 import {
   asPreparedCoupled,
   type CoupledMultiAssetModel,
@@ -6,7 +7,6 @@ import {
 } from './CoupledMultiAssetModel.js';
 import { CoupledRiccatiFlow, type CoupledRiccatiFlowOptions } from './coupledRiccatiFlow.js';
 import { regimeMatrix } from './coupledRiccatiRhs.js';
-import { regimeMultiAssetSolution } from './regimeMultiAssetSolution.js';
 
 export interface CoupledMultiAssetFiniteHorizonOptions extends CoupledRiccatiFlowOptions {
   /** Remaining horizons `tau = T - t` to report, seconds: finite, >= 0, ascending. */
@@ -57,7 +57,7 @@ export function solveCoupledMultiAssetFiniteHorizon(
   const solutions = taus.map((tau) => {
     flow.advanceTo(tau);
     return prepared.regimes.map((p, r) =>
-      regimeMultiAssetSolution(p, regimeMatrix(flow.state, n, r), tau),
+      solutionFromValueMatrix(p, regimeMatrix(flow.state, n, r), tau),
     );
   });
   return {

@@ -1,4 +1,4 @@
-import { type MultiAssetSolution, symmetricEigen } from '@mm/hjb-core';
+import { type MultiAssetSolution, solutionFromValueMatrix, symmetricEigen } from '@mm/hjb-core';
 import {
   asPreparedCoupled,
   type CoupledMultiAssetModel,
@@ -7,7 +7,6 @@ import {
 import { coupledNewtonStep, newtonUnknowns } from './coupledNewtonStep.js';
 import { maxAbs, ownStationaryStack, regimeMatrix, relativeResidual } from './coupledRiccatiRhs.js';
 import { flowToStationary } from './flowToStationary.js';
-import { regimeMultiAssetSolution } from './regimeMultiAssetSolution.js';
 
 export interface CoupledMultiAssetStationaryOptions {
   /** Newton iteration budget (default 50; from `Gamma_r/2` it takes 2-10). */
@@ -90,7 +89,7 @@ export function solveCoupledMultiAssetStationary(
   return {
     names: prepared.names,
     solutions: prepared.regimes.map((p, r) =>
-      regimeMultiAssetSolution(p, regimeMatrix(a, n, r), Number.POSITIVE_INFINITY),
+      solutionFromValueMatrix(p, regimeMatrix(a, n, r), Number.POSITIVE_INFINITY),
     ),
     residual: relativeResidual(prepared, a),
     method,
