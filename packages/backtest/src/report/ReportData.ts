@@ -1,0 +1,51 @@
+import type { DepthBin } from '../calibration/depthBins.js';
+import type { VolatilityEstimate } from '../calibration/estimateVolatility.js';
+import type { FillIntensityFit } from '../calibration/fitFillIntensity.js';
+import type { PolicyComparison } from '../compare/summarizePolicies.js';
+
+/** One path's P&L and inventory over time (drawn as one line per path in two charts). */
+export interface ReportPath {
+  /** Legend label, e.g. the policy name. */
+  name: string;
+  /** Sample times, seconds, non-decreasing. */
+  tSec: ArrayLike<number>;
+  /** Mark-to-market P&L, quote currency. */
+  pnl: ArrayLike<number>;
+  /** Inventory, lots (held until the next sample). */
+  inventoryLots: ArrayLike<number>;
+}
+
+/** Resting quotes around the mid over time; `NaN` where no quote rests. Price units. */
+export interface ReportQuotes {
+  name: string;
+  tSec: ArrayLike<number>;
+  midPrice: ArrayLike<number>;
+  bidPrice: ArrayLike<number>;
+  askPrice: ArrayLike<number>;
+}
+
+/** Calibration inputs and results shown in the report. */
+export interface ReportCalibration {
+  /** Observed fill rates per depth bin. */
+  bins: readonly DepthBin[];
+  /** The fitted model `A e^{-k d}`, or null if none was fitted. */
+  fit: FillIntensityFit | null;
+  volatility?: VolatilityEstimate | null;
+}
+
+/** Everything {@link renderReport} draws; plain data, no functions. */
+export interface ReportData {
+  title: string;
+  /** A line under the title (configuration summary, seeds). */
+  subtitle?: string;
+  /** A timestamp supplied by the caller, shown as given (the renderer reads no clock). */
+  generatedAt?: string;
+  /** Currency label for P&L axes (default 'quote'). */
+  currency?: string;
+  paths: readonly ReportPath[];
+  quotes?: ReportQuotes | null;
+  comparison?: PolicyComparison | null;
+  calibration?: ReportCalibration | null;
+  /** Free-text notes, one paragraph each. */
+  notes?: readonly string[];
+}
