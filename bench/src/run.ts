@@ -2,6 +2,7 @@ import { parseArgs, USAGE } from './args.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
 import { regimeCases } from './cases/regime.js';
+import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
 import { locateBlock, updateMarkdownBlock } from './docUpdate.js';
 import { header, markdown, targetLines, textTable } from './format.js';
@@ -13,6 +14,7 @@ const CASES: BenchCase[] = [
   ...solveTimeCases,
   ...multiAssetCases,
   ...regimeCases,
+  ...simulationCases,
 ];
 
 function main(argv: readonly string[]): number {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { addBacktestCommand } from './commands/backtest.js';
 import { addSolveCommand, EXIT_BAD_INPUT } from './commands/solve.js';
 import { addStartCommand } from './commands/start.js';
 
@@ -11,6 +12,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, below
   addSolveCommand(program);
   addStartCommand(program);
+  addBacktestCommand(program);
   return program;
 }
 

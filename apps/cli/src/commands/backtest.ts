@@ -1,0 +1,212 @@
+import { writeReport } from '@mm/backtest';
+import {
+  comparePolicies,
+  comparisonReport,
+  type PolicyComparisonRun,
+  policyFactory,
+} from '@mm/backtest/run';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import {
+  type BacktestConfig,
+  loadBacktestConfig,
+  MAX_PATHS,
+  marketSpecOf,
+  policySpecsOf,
+} from '../backtestConfig.js';
+import { EXIT_BAD_INPUT } from './solve.js';
+
+interface BacktestFlags {
+  config: string;
+  json?: boolean;
+  report?: string;
+  paths?: string;
+  seed?: string;
+}
+
+/** The `--json` answer: the run's settings, per-policy extras and the comparison. */
+export interface BacktestAnswer {
+  title: string;
+  paths: number;
+  seed: number;
+  dtSec: number;
+  horizonSec: number;
+  phiPerLot2Sec: number;
+  policies: {
+    name: string;
+    finalInventory: { mean: number; std: number };
+    pnl: { mean: number; std: number };
+  }[];
+  comparison: PolicyComparisonRun['comparison'];
+}
+
+function fail(message: string): void {
+  process.stderr.write(`mm backtest: ${message.replace(/\s+/g, ' ')}\n`);
+  process.exitCode = EXIT_BAD_INPUT;
+}
+
+function parseIntFlag(flag: string, text: string, min: number, max: number): number | string {
+  const v = Number(text);
+  return /^\s*-?\d+\s*$/.test(text) && Number.isSafeInteger(v) && v >= min && v <= max
+    ? v
+    : `option "${flag}": expected an integer in [${min}, ${max}], got ${JSON.stringify(text)}`;
+}
+
+/** `phi` of the objective: given, else `gamma sigma^2 / 2`. */
+function phiOf(c: BacktestConfig): number {
+  return c.objective.phi ?? ((c.objective.gamma ?? 0) * c.market.sigma ** 2) / 2;
+}
+
+function fmt(x: number, digits = 3): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** A readable table of the comparison. */
+export function textTable(run: PolicyComparisonRun): string {
+  const head = [
+    'policy',
+    'objective [95% CI]',
+    'pnl (std)',
+    'final q (std)',
+    'mean|q|',
+    'fills',
+    'taker',
+    'share of ref',
+  ];
+  const rows = run.comparison.policies.map((p, i) => {
+    const x = run.extras[i]!;
+    const share = p.shareOfReference;
+    return [
+      p.name,
+      `${fmt(p.objective.mean)} [${fmt(p.objective.ci.lower)}, ${fmt(p.objective.ci.upper)}]`,
+      `${fmt(p.pnl.mean)} (${fmt(p.pnl.std)})`,
+      `${fmt(x.finalInventory.mean, 2)} (${fmt(x.finalInventory.std, 2)})`,
+      fmt(p.meanAbsInventory.mean, 2),
+      fmt(p.fills.mean, 1),
+      fmt(p.takerVolume.mean, 1),
+      share ? `${fmt(share.estimate)} [${fmt(share.lower)}, ${fmt(share.upper)}]` : '-',
+    ];
+  });
+  const all = [head, ...rows];
+  const widths = head.map((_, j) => Math.max(...all.map((r) => r[j]!.length)));
+  return all
+    .map((r) =>
+      r
+        .map((c, j) => c.padEnd(widths[j]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+async function runBacktest(flags: BacktestFlags): Promise<void> {
+  const loaded = await loadBacktestConfig(flags.config);
+  if (!loaded.ok) return fail(loaded.message);
+  const c = loaded.config;
+  let paths = c.run.paths;
+  let seed = c.run.seed ?? 1;
+  if (flags.paths !== undefined) {
+    const v = parseIntFlag('--paths', flags.paths, 1, MAX_PATHS);
+    if (typeof v === 'string') return fail(v);
+    paths = v;
+  }
+  if (flags.seed !== undefined) {
+    const v = parseIntFlag('--seed', flags.seed, 0, 2 ** 31 - 1);
+    if (typeof v === 'string') return fail(v);
+    seed = v;
+  }
+  const market = marketSpecOf(c);
+  const phiPerLot2Sec = phiOf(c);
+  const ctx = {
+    market,
+    horizonSec: c.run.T,
+    phiPerLot2Sec,
+    ...(c.objective.gamma === undefined ? {} : { gamma: c.objective.gamma }),
+    ...(c.objective.alpha === undefined ? {} : { alphaPerLot2: c.objective.alpha }),
+  };
+  const specs = policySpecsOf(c);
+  let factories: ReturnType<typeof policyFactory>[];
+  try {
+    factories = specs.map((s) => policyFactory(s, ctx));
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+
+  const tty = process.stderr.isTTY === true && process.stdout.isTTY === true;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: 'backtest [{bar}] {percentage}% | {value}/{total} paths | eta {eta}s',
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const reference = specs.some((s) => (s.name ?? s.type) === 'exact')
+    ? 'exact'
+    : factories[0]!.name;
+  let run: PolicyComparisonRun;
+  try {
+    bar?.start(paths * factories.length, 0);
+    run = comparePolicies({
+      market,
+      dtSec: c.run.dt,
+      horizonSec: c.run.T,
+      paths,
+      seed,
+      objective: {
+        phiPerLot2Sec,
+        ...(c.objective.alpha === undefined ? {} : { alphaPerLot2: c.objective.alpha }),
+      },
+      policies: factories,
+      reference,
+      ...(bar ? { onProgress: (done: number) => bar.update(done) } : {}),
+    });
+  } finally {
+    bar?.stop();
+  }
+  const title = c.title ?? `Backtest: ${factories.map((f) => f.name).join(' vs ')}`;
+  const subtitle =
+    `${paths} paths per policy (seeds ${seed}..${seed + paths - 1}, paired), dt ${c.run.dt} s, T ${c.run.T} s, ` +
+    `sigma ${c.market.sigma}, A ${c.market.A}, k ${c.market.k}, phi ${fmt(phiPerLot2Sec, 6)}`;
+  if (flags.report !== undefined) {
+    await writeReport(flags.report, comparisonReport(run, { title, subtitle }));
+  }
+  if (flags.json) {
+    const answer: BacktestAnswer = {
+      title,
+      paths,
+      seed,
+      dtSec: c.run.dt,
+      horizonSec: c.run.T,
+      phiPerLot2Sec,
+      policies: run.extras,
+      comparison: run.comparison,
+    };
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  } else {
+    process.stdout.write(
+      `${title}\n${subtitle}\nreference: ${run.comparison.reference}\n\n${textTable(run)}\n`,
+    );
+    if (flags.report !== undefined) process.stdout.write(`\nreport: ${flags.report}\n`);
+  }
+}
+
+/** Register `mm backtest` on the program. */
+export function addBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description(
+      'simulate seeded paths of several policies on one market (paired) and compare them; ' +
+        'config: JSON with market, run, objective, policies',
+    )
+    .requiredOption('--config <file>', 'backtest config (JSON)')
+    .option('--json', 'write the summary as JSON on stdout')
+    .option('--report <path>', 'write an HTML report')
+    .option('--paths <n>', 'paths per policy (overrides run.paths)')
+    .option('--seed <s>', 'first seed (overrides run.seed)')
+    .action(async (flags: BacktestFlags) => {
+      await runBacktest(flags);
+    });
+}

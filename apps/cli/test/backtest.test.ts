@@ -1,0 +1,136 @@
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const main = resolve(root, 'apps/cli/dist/main.js');
+const asExample = resolve(root, 'examples/avellaneda-stoikov-2008.json');
+const dir = mkdtempSync(join(tmpdir(), 'mm-backtest-'));
+
+beforeAll(() => {
+  if (!existsSync(main))
+    execSync('pnpm -s turbo run build --output-logs=errors-only', { cwd: root });
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function mm(...args: string[]) {
+  const r = spawnSync('node', [main, 'backtest', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests edit arbitrary JSON
+type Config = Record<string, any>;
+
+const base = JSON.parse(readFileSync(asExample, 'utf8')) as Record<string, unknown>;
+/** Run with a modified copy of the AS example (10 paths). */
+function withConfig(edit: (c: Config) => void) {
+  const c = structuredClone(base) as Config;
+  edit(c);
+  const file = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(c));
+  return mm('--config', file, '--paths', '10', '--json');
+}
+
+interface Answer {
+  paths: number;
+  policies: { name: string; finalInventory: { mean: number; std: number } }[];
+  comparison: { policies: { name: string; objective: { mean: number } }[] };
+}
+
+describe('mm backtest', () => {
+  it('reproduces Avellaneda-Stoikov: the inventory strategy holds far less inventory', () => {
+    const r = mm('--config', asExample, '--paths', '100', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout) as Answer;
+    expect(answer.paths).toBe(100);
+    const inv = answer.policies.find((p) => p.name === 'inventory')!;
+    const sym = answer.policies.find((p) => p.name === 'symmetric')!;
+    // paper: 2.80 vs 8.66
+    expect(inv.finalInventory.std).toBeLessThan(0.5 * sym.finalInventory.std);
+  }, 60_000);
+
+  it('is deterministic for a seed and --seed changes the paths', () => {
+    const a = mm('--config', asExample, '--paths', '5', '--json');
+    const b = mm('--config', asExample, '--paths', '5', '--json');
+    const c = mm('--config', asExample, '--paths', '5', '--json', '--seed', '99');
+    expect(a.stdout).toBe(b.stdout);
+    expect(c.stdout).not.toBe(a.stdout);
+  });
+
+  it('prints a table without --json and writes an HTML report with --report', () => {
+    const report = join(dir, 'sub', 'report.html');
+    const r = mm('--config', asExample, '--paths', '5', '--report', report);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/policy\s+objective/);
+    expect(r.stdout).toContain('inventory');
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('symmetric');
+  });
+
+  it('runs the default comparison example (exact, closedForm, grid, heuristic)', () => {
+    const r = mm(
+      '--config',
+      resolve(root, 'examples/default-comparison.json'),
+      '--paths',
+      '5',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout) as Answer;
+    expect(answer.comparison.policies.map((p) => p.name)).toEqual([
+      'exact',
+      'closedForm',
+      'grid',
+      'heuristic',
+    ]);
+  });
+
+  const bad: [string, (c: Config) => void, RegExp][] = [
+    ['missing field', (c) => delete c.market.sigma, /^mm backtest: field "market\.sigma": missing/],
+    [
+      'wrong type',
+      (c) => (c.market.sigma = 'two'),
+      /^mm backtest: field "market\.sigma": expected a finite number > 0/,
+    ],
+    ['negative', (c) => (c.run.dt = -1), /field "run\.dt": expected a finite number > 0/],
+    [
+      'unknown policy',
+      (c) => (c.policies[1].type = 'magic'),
+      /field "policies\[1\]\.type": expected one of/,
+    ],
+    ['unknown field', (c) => (c.market.sigmaa = 1), /field "market\.sigmaa": unknown/],
+    ['no policies', (c) => (c.policies = []), /field "policies": expected at least one policy/],
+    ['uneven steps', (c) => (c.run.dt = 0.3), /field "run\.dt": expected to divide T/],
+    ['repeated name', (c) => (c.policies[1].name = 'inventory'), /field "policies\[1\]\.name"/],
+  ];
+  for (const [what, edit, message] of bad)
+    it(`bad config (${what}): exit 2 naming the field`, () => {
+      const r = withConfig(edit);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+
+  it('missing file, invalid JSON and bad flags: exit 2 naming them', () => {
+    const missing = mm('--config', join(dir, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.json: cannot read config \(no such file\)/);
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{"market": ');
+    const broken = mm('--config', file);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json: invalid JSON/);
+    const paths = mm('--config', asExample, '--paths', 'x');
+    expect(paths.code).toBe(2);
+    expect(paths.stderr).toMatch(/option "--paths"/);
+    const noConfig = spawnSync('node', [main, 'backtest'], { encoding: 'utf8' });
+    expect(noConfig.status).toBe(2);
+    expect(noConfig.stderr).toMatch(/--config/);
+  });
+});

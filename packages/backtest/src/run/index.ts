@@ -1,0 +1,24 @@
+// @mm/backtest/run: closed-loop policy comparisons on the simulator (curated exports).
+export {
+  type ComparePoliciesOptions,
+  comparePolicies,
+  type MeanStd,
+  type NamedPolicyFactory,
+  type ObjectiveSpec,
+  type PolicyComparisonRun,
+  type PolicyExtras,
+  pathResultOf,
+  type RepresentativePath,
+} from './comparePolicies.js';
+export { buildMarket, type MarketSpec } from './marketSpec.js';
+export { type PolicyContext, type PolicySpec, policyFactory, policyName } from './policySpecs.js';
+export { type ComparisonReportOptions, comparisonReport } from './reportOf.js';
+export {
+  type AvellanedaStoikovPolicyParams,
+  avellanedaStoikovMeanHalfSpread,
+  avellanedaStoikovPolicy,
+  type DecidingPolicy,
+  quoteControl,
+  symmetricPolicy,
+  withInventoryLimit,
+} from './simplePolicies.js';

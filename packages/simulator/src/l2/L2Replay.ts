@@ -1,0 +1,468 @@
+import type { Control, MarketState } from '@mm/hjb-core';
+import { type FeeModel, type Role, zeroFees } from '../fees/FeeModel.js';
+import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
+import type { Rng } from '../rng/Rng.js';
+import { createRng } from '../rng/xoshiro128.js';
+import type { QuotePolicy } from '../sim/SimulationConfig.js';
+import type { Fill, FillCounts } from '../sim/SimulationResult.js';
+import type { L2BookEvent, L2Event, L2TradeEvent, PriceLevel } from './L2Event.js';
+import { probQueue, type QueueModel, type QueuePosition } from './QueueModel.js';
+
+/** A backtest of a policy against recorded (or generated) L2 events. */
+export interface ReplayConfig {
+  policy: QuotePolicy;
+  /** Seed of the queue model's, the taker flow's and the latency's streams. */
+  seed: number;
+  /** Base units per lot: our order size (one lot) in the book's size units. Default 1. */
+  lotSizeBase?: number;
+  /** Default: no fees. */
+  feeModel?: FeeModel;
+  /** Default: zero latency. */
+  latencyModel?: LatencyModel;
+  /** Default `probQueue()` (power 3, expected update). */
+  queueModel?: QueueModel;
+  /** Decide on the first book event at or after each multiple of this, seconds (default 0: every book event). */
+  decisionIntervalSec?: number;
+  /** Levels per side summed in the imbalance (default 5). */
+  imbalanceLevels?: number;
+  /** Keep the path every this many seconds of event time (default 1; 0 keeps none). */
+  recordEverySec?: number;
+  /** Keep every fill (default true). */
+  recordFills?: boolean;
+  /** The drift the policy is told, price units per second (default 0). */
+  driftPerSec?: number;
+}
+
+/** The recorded path of a replay (state after the event that crossed each recording time). */
+export interface ReplayPath {
+  tSec: Float64Array;
+  midPrice: Float64Array;
+  inventoryLots: Float64Array;
+  cashQuote: Float64Array;
+  pnlQuote: Float64Array;
+  /** Our resting bid and ask, price units (`NaN`: none). */
+  bidPrice: Float64Array;
+  askPrice: Float64Array;
+}
+
+/** What a replay produced. */
+export interface ReplayResult {
+  events: number;
+  bookEvents: number;
+  tradeEvents: number;
+  /** Event time of the first and last events, seconds. */
+  startSec: number;
+  endSec: number;
+  lotSizeBase: number;
+  cashQuote: number;
+  inventoryLots: number;
+  /** Last mid, price units (`NaN` if no two-sided book was seen). */
+  midPrice: number;
+  /** `cash + q * mid * lotSize`, quote currency. */
+  pnlQuote: number;
+  feesQuote: number;
+  maxAbsInventoryLots: number;
+  decisions: number;
+  /** Quotes that would have crossed the book when they arrived (post-only: not placed). */
+  postOnlyRejections: number;
+  counts: FillCounts;
+  fills: Fill[];
+  path: ReplayPath | null;
+}
+
+interface Resting {
+  price: number;
+  pos: QueuePosition;
+  /** The level's displayed size at the last book update (`NaN`: beyond the shown depth). */
+  levelQty: number;
+}
+
+interface Pending {
+  activeAtSec: number;
+  bidPrice: number;
+  askPrice: number;
+  take: Control['take'];
+  takerBuyRatePerSec: number;
+  takerSellRatePerSec: number;
+}
+
+const EMPTY: readonly PriceLevel[] = [];
+
+/**
+ * The replay engine: pure, one event at a time, memory bounded by the recorded path and fills.
+ * Our orders are virtual (not in the data). Per side one resting lot: it joins the back of its
+ * level, advances by the queue model, and fills when a trade at its price gets through the queue
+ * ahead (at least half a lot past it), when a trade prints through its price, or when the
+ * opposite touch crosses it. A new decision at an unchanged price keeps the queue position;
+ * a quote that would cross on arrival is rejected (post-only). `take` and rate-form taker
+ * trades execute at the touch, paying the taker fee, without moving the book.
+ */
+export class L2ReplayEngine {
+  private readonly policy: QuotePolicy;
+  private readonly lot: number;
+  private readonly fees: FeeModel;
+  private readonly latency: LatencyModel;
+  private readonly queue: QueueModel;
+  private readonly queueRng: Rng;
+  private readonly takerRng: Rng;
+  private readonly latencyRng: Rng;
+  private readonly decisionIntervalSec: number;
+  private readonly imbalanceLevels: number;
+  private readonly recordEverySec: number;
+  private readonly recordFills: boolean;
+  private readonly driftPerSec: number;
+
+  private bids: readonly PriceLevel[] = EMPTY;
+  private asks: readonly PriceLevel[] = EMPTY;
+  private bestBid = Number.NaN;
+  private bestAsk = Number.NaN;
+  private mid = Number.NaN;
+  private imbalance = 0.5;
+
+  private cash = 0;
+  private q = 0;
+  private feesTotal = 0;
+  private maxAbsQ = 0;
+  private decisions = 0;
+  private rejections = 0;
+  private readonly counts: FillCounts = {
+    makerBuys: 0,
+    makerSells: 0,
+    takerBuys: 0,
+    takerSells: 0,
+  };
+  private readonly fills: Fill[] = [];
+
+  private bid: Resting | null = null;
+  private ask: Resting | null = null;
+  private buyRate = 0;
+  private sellRate = 0;
+  private pending: Pending[] = [];
+  private head = 0;
+  private lastActiveAtSec = Number.NEGATIVE_INFINITY;
+
+  private events = 0;
+  private bookEvents = 0;
+  private tradeEvents = 0;
+  private startSec = Number.NaN;
+  private lastSec = Number.NaN;
+  private nextDecisionSec = Number.NEGATIVE_INFINITY;
+  private nextRecordSec = Number.NEGATIVE_INFINITY;
+  private readonly rec: number[][] | null;
+
+  constructor(config: ReplayConfig) {
+    if (typeof config.policy?.decide !== 'function')
+      throw new RangeError('policy must have a decide(state) method');
+    this.policy = config.policy;
+    const seed = config.seed;
+    if (!Number.isSafeInteger(seed))
+      throw new RangeError(`seed must be a safe integer, got ${seed}`);
+    this.queueRng = createRng(seed, 1);
+    this.takerRng = createRng(seed, 2);
+    this.latencyRng = createRng(seed, 3);
+    this.lot = positive('lotSizeBase', config.lotSizeBase ?? 1);
+    this.fees = config.feeModel ?? zeroFees;
+    this.latency = config.latencyModel ?? zeroLatency;
+    this.queue = config.queueModel ?? probQueue();
+    this.decisionIntervalSec = nonNegative('decisionIntervalSec', config.decisionIntervalSec ?? 0);
+    const levels = config.imbalanceLevels ?? 5;
+    if (!Number.isInteger(levels) || levels < 1)
+      throw new RangeError(`imbalanceLevels must be an integer >= 1, got ${levels}`);
+    this.imbalanceLevels = levels;
+    this.recordEverySec = nonNegative('recordEverySec', config.recordEverySec ?? 1);
+    this.recordFills = config.recordFills ?? true;
+    this.driftPerSec = config.driftPerSec ?? 0;
+    if (!Number.isFinite(this.driftPerSec))
+      throw new RangeError(`driftPerSec must be finite, got ${this.driftPerSec}`);
+    this.rec = this.recordEverySec > 0 ? [[], [], [], [], [], [], []] : null;
+  }
+
+  /** Process one event (times are clamped to be non-decreasing). */
+  onEvent(event: L2Event): void {
+    let t = event.t;
+    if (this.events === 0) this.startSec = t;
+    else if (t < this.lastSec) t = this.lastSec;
+    this.events++;
+    this.advanceTo(t);
+    if (event.type === 'book') {
+      this.bookEvents++;
+      this.applyBook(event, t);
+      if (t >= this.nextDecisionSec && !Number.isNaN(this.mid)) {
+        this.decide(t);
+        this.activateUpTo(t);
+      }
+    } else {
+      this.tradeEvents++;
+      this.applyTrade(event, t);
+    }
+    this.lastSec = t;
+    if (this.rec && t >= this.nextRecordSec) {
+      this.record(t);
+      this.nextRecordSec = (Math.floor(t / this.recordEverySec) + 1) * this.recordEverySec;
+    }
+  }
+
+  result(): ReplayResult {
+    const rec = this.rec;
+    const path: ReplayPath | null = rec
+      ? {
+          tSec: Float64Array.from(rec[0]!),
+          midPrice: Float64Array.from(rec[1]!),
+          inventoryLots: Float64Array.from(rec[2]!),
+          cashQuote: Float64Array.from(rec[3]!),
+          pnlQuote: Float64Array.from(rec[4]!),
+          bidPrice: Float64Array.from(rec[5]!),
+          askPrice: Float64Array.from(rec[6]!),
+        }
+      : null;
+    return {
+      events: this.events,
+      bookEvents: this.bookEvents,
+      tradeEvents: this.tradeEvents,
+      startSec: this.startSec,
+      endSec: this.lastSec,
+      lotSizeBase: this.lot,
+      cashQuote: this.cash,
+      inventoryLots: this.q,
+      midPrice: this.mid,
+      pnlQuote: this.pnl(),
+      feesQuote: this.feesTotal,
+      maxAbsInventoryLots: this.maxAbsQ,
+      decisions: this.decisions,
+      postOnlyRejections: this.rejections,
+      counts: { ...this.counts },
+      fills: this.fills,
+      path,
+    };
+  }
+
+  private pnl(): number {
+    return this.q === 0 ? this.cash : this.cash + this.q * this.mid * this.lot;
+  }
+
+  /** Rate-form taker trades over the elapsed time, then the orders that arrived by `t`. */
+  private advanceTo(t: number): void {
+    const elapsed = t - this.lastSec;
+    if (elapsed > 0 && !Number.isNaN(this.mid)) {
+      if (this.buyRate > 0)
+        for (let n = this.takerRng.poisson(this.buyRate * elapsed); n > 0; n--)
+          this.trade('buy', 'taker', this.bestAsk, t);
+      if (this.sellRate > 0)
+        for (let n = this.takerRng.poisson(this.sellRate * elapsed); n > 0; n--)
+          this.trade('sell', 'taker', this.bestBid, t);
+    }
+    this.activateUpTo(t);
+  }
+
+  private activateUpTo(t: number): void {
+    const pending = this.pending;
+    while (this.head < pending.length && pending[this.head]!.activeAtSec <= t) {
+      const order = pending[this.head++]!;
+      this.activate(order, order.activeAtSec);
+    }
+    if (this.head === pending.length) {
+      pending.length = 0;
+      this.head = 0;
+    }
+  }
+
+  private decide(t: number): void {
+    const state: MarketState = {
+      inventoryLots: this.q,
+      midPrice: this.mid,
+      marketSpreadPrice: this.bestAsk - this.bestBid,
+      imbalance: this.imbalance,
+      driftPerSec: this.driftPerSec,
+      tSec: t - this.startSec,
+    };
+    const c = this.policy.decide(state);
+    this.decisions++;
+    const interval = this.decisionIntervalSec;
+    this.nextDecisionSec = interval > 0 ? (Math.floor(t / interval) + 1) * interval : t;
+    let at = t + this.latency.sampleSec(this.latencyRng);
+    if (at < this.lastActiveAtSec) at = this.lastActiveAtSec;
+    this.lastActiveAtSec = at;
+    const bidPrice = this.mid - c.bidDeltaPrice;
+    const askPrice = this.mid + c.askDeltaPrice;
+    this.pending.push({
+      activeAtSec: at,
+      bidPrice: Number.isFinite(bidPrice) ? bidPrice : Number.NaN,
+      askPrice: Number.isFinite(askPrice) ? askPrice : Number.NaN,
+      take: c.take,
+      takerBuyRatePerSec: Math.max(c.takerBuyRatePerSec, 0),
+      takerSellRatePerSec: Math.max(c.takerSellRatePerSec, 0),
+    });
+  }
+
+  private activate(order: Pending, t: number): void {
+    this.bid = this.place(this.bid, order.bidPrice, true);
+    this.ask = this.place(this.ask, order.askPrice, false);
+    this.buyRate = Number.isFinite(order.takerBuyRatePerSec) ? order.takerBuyRatePerSec : 0;
+    this.sellRate = Number.isFinite(order.takerSellRatePerSec) ? order.takerSellRatePerSec : 0;
+    if (order.take === 'buy' && !Number.isNaN(this.bestAsk))
+      this.trade('buy', 'taker', this.bestAsk, t);
+    else if (order.take === 'sell' && !Number.isNaN(this.bestBid))
+      this.trade('sell', 'taker', this.bestBid, t);
+  }
+
+  /** Replace (or keep, if the price is unchanged) one side's resting order. */
+  private place(current: Resting | null, price: number, isBid: boolean): Resting | null {
+    if (Number.isNaN(price)) return null;
+    if (current && Math.abs(current.price - price) <= 1e-9 * Math.abs(price)) return current;
+    const crosses = isBid ? price >= this.bestAsk : price <= this.bestBid;
+    if (crosses) {
+      this.rejections++;
+      return null;
+    }
+    const levelQty = levelSize(isBid ? this.bids : this.asks, price, isBid);
+    return { price, pos: this.queue.join(levelQty), levelQty };
+  }
+
+  private applyBook(event: L2BookEvent, t: number): void {
+    const bids = event.bids;
+    const asks = event.asks;
+    const bestBid = bids.length > 0 ? bids[0]![0] : Number.NaN;
+    const bestAsk = asks.length > 0 ? asks[0]![0] : Number.NaN;
+    const bid = this.bid;
+    if (bid) {
+      if (bid.price >= bestAsk) {
+        this.bid = null;
+        this.trade('buy', 'maker', bid.price, t);
+      } else this.updateLevel(bid, levelSize(bids, bid.price, true));
+    }
+    const ask = this.ask;
+    if (ask) {
+      if (ask.price <= bestBid) {
+        this.ask = null;
+        this.trade('sell', 'maker', ask.price, t);
+      } else this.updateLevel(ask, levelSize(asks, ask.price, false));
+    }
+    this.bids = bids;
+    this.asks = asks;
+    this.bestBid = bestBid;
+    this.bestAsk = bestAsk;
+    if (!Number.isNaN(bestBid) && !Number.isNaN(bestAsk)) this.mid = 0.5 * (bestBid + bestAsk);
+    let vb = 0;
+    let va = 0;
+    const nb = Math.min(bids.length, this.imbalanceLevels);
+    const na = Math.min(asks.length, this.imbalanceLevels);
+    for (let i = 0; i < nb; i++) vb += bids[i]![1];
+    for (let i = 0; i < na; i++) va += asks[i]![1];
+    this.imbalance = vb + va > 0 ? vb / (vb + va) : 0.5;
+  }
+
+  private updateLevel(order: Resting, newQty: number): void {
+    if (Number.isNaN(newQty)) return; // beyond the shown depth: no information
+    const prev = !Number.isNaN(order.levelQty) ? order.levelQty : newQty;
+    this.queue.onDepthChange(order.pos, prev, newQty, this.queueRng);
+    order.levelQty = newQty;
+  }
+
+  private applyTrade(event: L2TradeEvent, t: number): void {
+    const half = 0.5 * this.lot;
+    if (event.side === 'sell') {
+      const bid = this.bid;
+      if (!bid) return;
+      const eps = 1e-9 * Math.abs(bid.price);
+      if (event.px < bid.price - eps) {
+        this.bid = null;
+        this.trade('buy', 'maker', bid.price, t);
+      } else if (event.px <= bid.price + eps) {
+        this.queue.onTrade(bid.pos, event.sz);
+        if (bid.pos.frontQty <= -half) {
+          this.bid = null;
+          this.trade('buy', 'maker', bid.price, t);
+        }
+      }
+    } else {
+      const ask = this.ask;
+      if (!ask) return;
+      const eps = 1e-9 * Math.abs(ask.price);
+      if (event.px > ask.price + eps) {
+        this.ask = null;
+        this.trade('sell', 'maker', ask.price, t);
+      } else if (event.px >= ask.price - eps) {
+        this.queue.onTrade(ask.pos, event.sz);
+        if (ask.pos.frontQty <= -half) {
+          this.ask = null;
+          this.trade('sell', 'maker', ask.price, t);
+        }
+      }
+    }
+  }
+
+  private trade(side: 'buy' | 'sell', role: Role, price: number, tSec: number): void {
+    const notional = price * this.lot;
+    const fee = this.fees.feeQuote(role, Math.abs(notional));
+    this.feesTotal += fee;
+    if (side === 'buy') {
+      this.cash -= notional + fee;
+      this.q += 1;
+      if (role === 'maker') this.counts.makerBuys++;
+      else this.counts.takerBuys++;
+    } else {
+      this.cash += notional - fee;
+      this.q -= 1;
+      if (role === 'maker') this.counts.makerSells++;
+      else this.counts.takerSells++;
+    }
+    const absQ = Math.abs(this.q);
+    if (absQ > this.maxAbsQ) this.maxAbsQ = absQ;
+    if (this.recordFills) this.fills.push({ tSec, side, role, price, lots: 1, feeQuote: fee });
+  }
+
+  private record(t: number): void {
+    const rec = this.rec!;
+    rec[0]!.push(t);
+    rec[1]!.push(this.mid);
+    rec[2]!.push(this.q);
+    rec[3]!.push(this.cash);
+    rec[4]!.push(this.pnl());
+    rec[5]!.push(this.bid ? this.bid.price : Number.NaN);
+    rec[6]!.push(this.ask ? this.ask.price : Number.NaN);
+  }
+}
+
+/**
+ * Displayed size at `price` on one side (best first): the level's size, 0 if the price lies
+ * inside the shown range (or better than the touch) but has no level, `NaN` if beyond it.
+ */
+export function levelSize(levels: readonly PriceLevel[], price: number, isBid: boolean): number {
+  const eps = 1e-9 * Math.abs(price);
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
+    const px = l[0];
+    if (Math.abs(px - price) <= eps) return l[1];
+    if (isBid ? px < price : px > price) return 0;
+  }
+  return Number.NaN;
+}
+
+function positive(field: string, v: number): number {
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new RangeError(`${field} must be finite and > 0, got ${v}`);
+  return v;
+}
+
+function nonNegative(field: string, v: number): number {
+  if (!(v >= 0) || !Number.isFinite(v))
+    throw new RangeError(`${field} must be finite and >= 0, got ${v}`);
+  return v;
+}
+
+/** Replay `events` (an array, a generator) through a fresh engine. */
+export function replayL2(events: Iterable<L2Event>, config: ReplayConfig): ReplayResult {
+  const engine = new L2ReplayEngine(config);
+  for (const e of events) engine.onEvent(e);
+  return engine.result();
+}
+
+/** Replay a stream of events (e.g. `readL2Events(path)`), one at a time. */
+export async function replayL2Async(
+  events: AsyncIterable<L2Event>,
+  config: ReplayConfig,
+): Promise<ReplayResult> {
+  const engine = new L2ReplayEngine(config);
+  for await (const e of events) engine.onEvent(e);
+  return engine.result();
+}
