@@ -2,7 +2,8 @@ import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -133,4 +134,64 @@ describe('mm backtest', () => {
     expect(noConfig.status).toBe(2);
     expect(noConfig.stderr).toMatch(/--config/);
   });
+});
+
+// Debian's chromium, driven by playwright-core (never `npx playwright install`), as in
+// packages/backtest/test/report.browser.test.ts.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The parts of an SVG shape element the check uses (the tsconfig has no DOM lib). */
+interface SvgShape {
+  tagName: string;
+  getAttribute(name: string): string | null;
+}
+
+describe('mm backtest --report in headless Chromium', () => {
+  it('the AS report loads without page errors and every chart, fill rates included, draws a path', async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install it with ` +
+          '`apt-get update && apt-get install -y --no-install-recommends chromium` ' +
+          '(or set CHROMIUM_PATH). This test fails rather than skips.',
+      );
+    const report = join(dir, 'r.html');
+    const r = mm('--config', asExample, '--paths', '50', '--report', report);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+      const charts = await page.$$eval('svg.chart', (svgs) =>
+        svgs.map((svg) => {
+          const shapes = Array.from(svg.querySelectorAll('path')) as unknown as SvgShape[];
+          return {
+            id: svg.getAttribute('data-chart') ?? '?',
+            drawn: shapes.filter((el) => (el.getAttribute('d') ?? '').trim() !== '').length,
+          };
+        }),
+      );
+      expect(charts.map((c) => c.id)).toContain('fill-rates');
+      for (const c of charts) expect(c.drawn, `${c.id}: non-empty SVG paths`).toBeGreaterThan(0);
+      const notes = await page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
+      expect(notes.join('\n')).toMatch(/true model A = 140 fills\/s, k = 1\.5/);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });

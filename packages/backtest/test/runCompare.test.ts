@@ -108,6 +108,48 @@ describe('comparePolicies: 50 paired paths of 5 policies', () => {
     expect(html).toContain('heuristic');
   });
 
+  it('derives predicted vs realized fill rates from the reference path for the report', () => {
+    const c = run.calibration;
+    expect(c).not.toBeNull();
+    expect(c?.name).toBe('exact');
+    expect(c?.seed).toBe(7);
+    expect(c?.model).toEqual({ aPerSec: 2, kPerPrice: 3 });
+    expect(c?.bins.length).toBeGreaterThanOrEqual(4);
+    expect(c?.predictedPerSec).toHaveLength(c?.bins.length ?? -1);
+    expect(c?.bins.reduce((n, b) => n + b.fills, 0)).toBe(
+      run.representative[0]?.fills.filter((f) => f.role === 'maker').length,
+    );
+    const report = comparisonReport(run, { title: 'test' });
+    expect(report.calibration?.bins).toBe(c?.bins);
+    expect(report.calibration?.fit).toBe(c?.fit);
+    expect(report.notes?.at(-1)).toMatch(/true model A = 2 fills\/s, k = 3/);
+    const html = renderReport(report);
+    expect(html).toContain('data-chart="fill-rates"');
+    expect(html).toContain('Predicted vs realized fills/s by depth');
+  });
+
+  it('realized fill rates match A e^{-k d} where a bin has many fills (300 s path)', () => {
+    const long = comparePolicies(
+      options({
+        horizonSec: 300,
+        paths: 2,
+        policies: [policyFactory({ type: 'exact' }, { market, horizonSec: 300, phiPerLot2Sec })],
+        resamples: 50,
+      }),
+    );
+    const c = long.calibration!;
+    expect(c.bins.length).toBeGreaterThanOrEqual(5);
+    const busy = c.bins.filter((b) => b.fills >= 40);
+    expect(busy.length).toBeGreaterThanOrEqual(2);
+    for (const b of busy) {
+      const predicted = market.aPerSec * Math.exp(-market.kPerPrice * b.depthPrice);
+      expect(b.ratePerSec / predicted, `depth ${b.depthPrice}`).toBeGreaterThan(0.65);
+      expect(b.ratePerSec / predicted, `depth ${b.depthPrice}`).toBeLessThan(1.5);
+    }
+    expect(c.fit).not.toBeNull();
+    expect(Math.abs(c.fit!.kPerPrice - market.kPerPrice)).toBeLessThan(4 * c.fit!.kStdError + 0.5);
+  });
+
   it('rejects bad options naming the field', () => {
     expect(() => comparePolicies(options({ paths: 0 }))).toThrow(/paths/);
     expect(() => comparePolicies(options({ policies: [] }))).toThrow(/policies/);

@@ -1,4 +1,4 @@
-import { type SimulationPath, type SimulationResult, simulate } from '@mm/simulator';
+import { type Fill, type SimulationPath, type SimulationResult, simulate } from '@mm/simulator';
 import { type PathResult, pathResultFromSeries } from '../compare/PathResult.js';
 import {
   type PolicyComparison,
@@ -7,6 +7,7 @@ import {
   summarizePolicies,
 } from '../compare/summarizePolicies.js';
 import { mean, standardDeviation } from '../stats/descriptive.js';
+import { type FillCalibration, fillCalibrationOf } from './fillCalibration.js';
 import { buildMarket, type MarketSpec } from './marketSpec.js';
 import { type DecidingPolicy, withInventoryLimit } from './simplePolicies.js';
 
@@ -66,17 +67,25 @@ export interface PolicyExtras {
   pnl: MeanStd;
 }
 
-/** The representative path of one policy: the simulator's recorded series. */
+/** The representative path of one policy: the simulator's recorded series and its fills. */
 export interface RepresentativePath {
   name: string;
   seed: number;
   path: SimulationPath;
+  /** Every fill of the path, in time order (recorded for the representative path only). */
+  fills: Fill[];
 }
 
 export interface PolicyComparisonRun {
   comparison: PolicyComparison;
   extras: PolicyExtras[];
   representative: RepresentativePath[];
+  /**
+   * Predicted (the market's `A e^{-k d}`) vs realized fill rates on the reference policy's
+   * representative path (the first policy's if the reference is not among them); null if it
+   * quoted nothing.
+   */
+  calibration: FillCalibration | null;
   paths: number;
   /** Simulated steps over all paths and policies. */
   steps: number;
@@ -142,7 +151,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
         horizonSec: options.horizonSec,
         seed: seed + i,
         recordEverySteps: 1,
-        recordFills: false,
+        recordFills: i === rep,
         fillsAfterMidMove: options.market.fillsAfterMidMove ?? false,
       });
       steps += r.steps;
@@ -150,7 +159,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
       finalQ[i] = r.inventoryLots;
       pnl[i] = r.pnlQuote;
       if (i === rep && r.path)
-        representative.push({ name: factory.name, seed: seed + i, path: r.path });
+        representative.push({ name: factory.name, seed: seed + i, path: r.path, fills: r.fills });
       options.onProgress?.(++done, total);
     }
     runs.push({ name: factory.name, paths: results });
@@ -160,15 +169,18 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
       pnl: meanStd(pnl),
     });
   }
+  const reference = options.reference ?? 'exact';
+  const calibrated = representative.find((r) => r.name === reference) ?? representative[0];
+  const calibration = calibrated ? fillCalibrationOf(calibrated, options.market) : null;
   const comparison = summarizePolicies(runs, {
     paired: true,
-    reference: options.reference ?? 'exact',
+    reference,
     seed,
     ...(options.level === undefined ? {} : { level: options.level }),
     ...(options.ratioMethod === undefined ? {} : { ratioMethod: options.ratioMethod }),
     ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
   });
-  return { comparison, extras, representative, paths, steps };
+  return { comparison, extras, representative, calibration, paths, steps };
 }
 
 function meanStd(xs: Float64Array): MeanStd {

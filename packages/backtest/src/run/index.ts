@@ -10,6 +10,12 @@ export {
   pathResultOf,
   type RepresentativePath,
 } from './comparePolicies.js';
+export {
+  type FillCalibration,
+  fillCalibrationOf,
+  type QuoteExposureOptions,
+  quoteExposures,
+} from './fillCalibration.js';
 export { buildMarket, type MarketSpec } from './marketSpec.js';
 export { type PolicyContext, type PolicySpec, policyFactory, policyName } from './policySpecs.js';
 export { type ComparisonReportOptions, comparisonReport } from './reportOf.js';

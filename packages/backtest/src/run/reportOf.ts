@@ -1,5 +1,7 @@
+import { formatNumber } from '../report/format.js';
 import type { ReportData } from '../report/ReportData.js';
 import type { PolicyComparisonRun } from './comparePolicies.js';
+import type { FillCalibration } from './fillCalibration.js';
 
 /** Labels of a comparison report. */
 export interface ComparisonReportOptions {
@@ -13,7 +15,9 @@ export interface ComparisonReportOptions {
 
 /**
  * The report of a comparison: P&L and inventory of each policy's representative path (same
- * seed), the quotes around the mid of one policy, and the comparison table.
+ * seed), the quotes around the mid of one policy, the comparison table, and the realized fill
+ * rates per depth of the reference policy's path with the fitted `A e^{-k d}`; the true model's
+ * predicted rates are listed in a note (the report's calibration chart draws one curve, the fit).
  */
 export function comparisonReport(
   run: PolicyComparisonRun,
@@ -25,6 +29,10 @@ export function comparisonReport(
     pnl: r.path.pnlQuote,
     inventoryLots: r.path.inventoryLots,
   }));
+  const notes = [
+    ...(options.notes ?? []),
+    ...(run.calibration ? [calibrationNote(run.calibration)] : []),
+  ];
   const wanted = options.quotesOf ?? run.comparison.reference;
   const q = run.representative.find((r) => r.name === wanted) ?? run.representative[0];
   return {
@@ -42,7 +50,28 @@ export function comparisonReport(
         }
       : null,
     comparison: run.comparison,
-    calibration: null,
-    ...(options.notes === undefined ? {} : { notes: options.notes }),
+    calibration: run.calibration ? { bins: run.calibration.bins, fit: run.calibration.fit } : null,
+    ...(notes.length === 0 ? {} : { notes }),
   };
+}
+
+/** Predicted (true model) vs realized fill rates per depth bin, as one paragraph. */
+function calibrationNote(c: FillCalibration): string {
+  const f = (x: number, digits = 4) => formatNumber(x, digits);
+  const fills = c.bins.reduce((n, b) => n + b.fills, 0);
+  const perBin = c.bins
+    .map(
+      (b, i) =>
+        `d ${f(b.depthPrice, 3)}: ${f(c.predictedPerSec[i]!, 3)} vs ${f(b.ratePerSec, 3)} (${b.fills} fills)`,
+    )
+    .join('; ');
+  const fit = c.fit
+    ? `fitted A = ${f(c.fit.aPerSec)} ± ${f(c.fit.aStdError, 2)}, k = ${f(c.fit.kPerPrice)} ± ${f(c.fit.kStdError, 2)}`
+    : 'no fit (fills at fewer than two depths)';
+  const caveats = c.caveats.length === 0 ? '' : ` Note: ${c.caveats.join('; ')}.`;
+  return (
+    `Fill rates on the representative path of ${c.name} (seed ${c.seed}, ${fills} maker fills over ${c.exposures} quote-steps): ` +
+    `true model A = ${f(c.model.aPerSec)} fills/s, k = ${f(c.model.kPerPrice)} per price unit; ${fit}. ` +
+    `Predicted vs realized fills/s by depth: ${perBin}.${caveats}`
+  );
 }
