@@ -1,10 +1,11 @@
 import type { Control, MarketState } from '@mm/hjb-core';
-import { type FeeModel, type Role, zeroFees } from '../fees/FeeModel.js';
+import { type FeeModel, zeroFees } from '../fees/FeeModel.js';
 import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
 import type { Rng } from '../rng/Rng.js';
 import { createRng } from '../rng/xoshiro128.js';
 import type { QuotePolicy } from '../sim/SimulationConfig.js';
 import type { Fill, FillCounts } from '../sim/SimulationResult.js';
+import { TradeLedger } from '../sim/TradeLedger.js';
 import type { L2BookEvent, L2Event, L2TradeEvent, PriceLevel } from './L2Event.js';
 import { probQueue, type QueueModel, type QueuePosition } from './QueueModel.js';
 
@@ -119,19 +120,9 @@ export class L2ReplayEngine {
   private mid = Number.NaN;
   private imbalance = 0.5;
 
-  private cash = 0;
-  private q = 0;
-  private feesTotal = 0;
-  private maxAbsQ = 0;
   private decisions = 0;
   private rejections = 0;
-  private readonly counts: FillCounts = {
-    makerBuys: 0,
-    makerSells: 0,
-    takerBuys: 0,
-    takerSells: 0,
-  };
-  private readonly fills: Fill[] = [];
+  private readonly ledger: TradeLedger;
 
   private bid: Resting | null = null;
   private ask: Resting | null = null;
@@ -171,6 +162,7 @@ export class L2ReplayEngine {
     this.imbalanceLevels = levels;
     this.recordEverySec = nonNegative('recordEverySec', config.recordEverySec ?? 1);
     this.recordFills = config.recordFills ?? true;
+    this.ledger = new TradeLedger(this.lot, this.fees, this.recordFills);
     this.driftPerSec = config.driftPerSec ?? 0;
     if (!Number.isFinite(this.driftPerSec))
       throw new RangeError(`driftPerSec must be finite, got ${this.driftPerSec}`);
@@ -222,22 +214,24 @@ export class L2ReplayEngine {
       startSec: this.startSec,
       endSec: this.lastSec,
       lotSizeBase: this.lot,
-      cashQuote: this.cash,
-      inventoryLots: this.q,
+      cashQuote: this.ledger.cash,
+      inventoryLots: this.ledger.q,
       midPrice: this.mid,
       pnlQuote: this.pnl(),
-      feesQuote: this.feesTotal,
-      maxAbsInventoryLots: this.maxAbsQ,
+      feesQuote: this.ledger.feesTotal,
+      maxAbsInventoryLots: this.ledger.maxAbsQ,
       decisions: this.decisions,
       postOnlyRejections: this.rejections,
-      counts: { ...this.counts },
-      fills: this.fills,
+      counts: { ...this.ledger.counts },
+      fills: this.ledger.fills,
       path,
     };
   }
 
   private pnl(): number {
-    return this.q === 0 ? this.cash : this.cash + this.q * this.mid * this.lot;
+    return this.ledger.q === 0
+      ? this.ledger.cash
+      : this.ledger.cash + this.ledger.q * this.mid * this.lot;
   }
 
   /** Rate-form taker trades over the elapsed time, then the orders that arrived by `t`. */
@@ -246,10 +240,10 @@ export class L2ReplayEngine {
     if (elapsed > 0 && !Number.isNaN(this.mid)) {
       if (this.buyRate > 0)
         for (let n = this.takerRng.poisson(this.buyRate * elapsed); n > 0; n--)
-          this.trade('buy', 'taker', this.bestAsk, t);
+          this.ledger.trade('buy', 'taker', this.bestAsk, t);
       if (this.sellRate > 0)
         for (let n = this.takerRng.poisson(this.sellRate * elapsed); n > 0; n--)
-          this.trade('sell', 'taker', this.bestBid, t);
+          this.ledger.trade('sell', 'taker', this.bestBid, t);
     }
     this.activateUpTo(t);
   }
@@ -268,7 +262,7 @@ export class L2ReplayEngine {
 
   private decide(t: number): void {
     const state: MarketState = {
-      inventoryLots: this.q,
+      inventoryLots: this.ledger.q,
       midPrice: this.mid,
       marketSpreadPrice: this.bestAsk - this.bestBid,
       imbalance: this.imbalance,
@@ -300,9 +294,9 @@ export class L2ReplayEngine {
     this.buyRate = Number.isFinite(order.takerBuyRatePerSec) ? order.takerBuyRatePerSec : 0;
     this.sellRate = Number.isFinite(order.takerSellRatePerSec) ? order.takerSellRatePerSec : 0;
     if (order.take === 'buy' && !Number.isNaN(this.bestAsk))
-      this.trade('buy', 'taker', this.bestAsk, t);
+      this.ledger.trade('buy', 'taker', this.bestAsk, t);
     else if (order.take === 'sell' && !Number.isNaN(this.bestBid))
-      this.trade('sell', 'taker', this.bestBid, t);
+      this.ledger.trade('sell', 'taker', this.bestBid, t);
   }
 
   /** Replace (or keep, if the price is unchanged) one side's resting order. */
@@ -327,14 +321,14 @@ export class L2ReplayEngine {
     if (bid) {
       if (bid.price >= bestAsk) {
         this.bid = null;
-        this.trade('buy', 'maker', bid.price, t);
+        this.ledger.trade('buy', 'maker', bid.price, t);
       } else this.updateLevel(bid, levelSize(bids, bid.price, true));
     }
     const ask = this.ask;
     if (ask) {
       if (ask.price <= bestBid) {
         this.ask = null;
-        this.trade('sell', 'maker', ask.price, t);
+        this.ledger.trade('sell', 'maker', ask.price, t);
       } else this.updateLevel(ask, levelSize(asks, ask.price, false));
     }
     this.bids = bids;
@@ -366,12 +360,12 @@ export class L2ReplayEngine {
       const eps = 1e-9 * Math.abs(bid.price);
       if (event.px < bid.price - eps) {
         this.bid = null;
-        this.trade('buy', 'maker', bid.price, t);
+        this.ledger.trade('buy', 'maker', bid.price, t);
       } else if (event.px <= bid.price + eps) {
         this.queue.onTrade(bid.pos, event.sz);
         if (bid.pos.frontQty <= -half) {
           this.bid = null;
-          this.trade('buy', 'maker', bid.price, t);
+          this.ledger.trade('buy', 'maker', bid.price, t);
         }
       }
     } else {
@@ -380,43 +374,23 @@ export class L2ReplayEngine {
       const eps = 1e-9 * Math.abs(ask.price);
       if (event.px > ask.price + eps) {
         this.ask = null;
-        this.trade('sell', 'maker', ask.price, t);
+        this.ledger.trade('sell', 'maker', ask.price, t);
       } else if (event.px >= ask.price - eps) {
         this.queue.onTrade(ask.pos, event.sz);
         if (ask.pos.frontQty <= -half) {
           this.ask = null;
-          this.trade('sell', 'maker', ask.price, t);
+          this.ledger.trade('sell', 'maker', ask.price, t);
         }
       }
     }
-  }
-
-  private trade(side: 'buy' | 'sell', role: Role, price: number, tSec: number): void {
-    const notional = price * this.lot;
-    const fee = this.fees.feeQuote(role, Math.abs(notional));
-    this.feesTotal += fee;
-    if (side === 'buy') {
-      this.cash -= notional + fee;
-      this.q += 1;
-      if (role === 'maker') this.counts.makerBuys++;
-      else this.counts.takerBuys++;
-    } else {
-      this.cash += notional - fee;
-      this.q -= 1;
-      if (role === 'maker') this.counts.makerSells++;
-      else this.counts.takerSells++;
-    }
-    const absQ = Math.abs(this.q);
-    if (absQ > this.maxAbsQ) this.maxAbsQ = absQ;
-    if (this.recordFills) this.fills.push({ tSec, side, role, price, lots: 1, feeQuote: fee });
   }
 
   private record(t: number): void {
     const rec = this.rec!;
     rec[0]!.push(t);
     rec[1]!.push(this.mid);
-    rec[2]!.push(this.q);
-    rec[3]!.push(this.cash);
+    rec[2]!.push(this.ledger.q);
+    rec[3]!.push(this.ledger.cash);
     rec[4]!.push(this.pnl());
     rec[5]!.push(this.bid ? this.bid.price : Number.NaN);
     rec[6]!.push(this.ask ? this.ask.price : Number.NaN);

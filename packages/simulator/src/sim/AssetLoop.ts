@@ -1,14 +1,15 @@
 import type { Control, MarketState } from '@mm/hjb-core';
 import type { BookPath } from '../book/BookModel.js';
 import { flatBook } from '../book/flatBook.js';
-import { type FeeModel, type Role, zeroFees } from '../fees/FeeModel.js';
+import { type FeeModel, zeroFees } from '../fees/FeeModel.js';
 import { type FillModel, type FillProbability, fillProbability } from '../fills/FillModel.js';
 import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
 import type { MidPath } from '../mid/MidModel.js';
 import type { Rng } from '../rng/Rng.js';
 import { createRng } from '../rng/xoshiro128.js';
 import type { MarketConfig, RunPlan } from './SimulationConfig.js';
-import type { Fill, FillCounts, SimulationPath, SimulationResult } from './SimulationResult.js';
+import type { SimulationPath, SimulationResult } from './SimulationResult.js';
+import { TradeLedger } from './TradeLedger.js';
 
 /** Random streams per asset: the mid's shocks come from stream 0, shared by all assets. */
 const STREAMS_PER_ASSET = 4;
@@ -56,18 +57,8 @@ export class AssetLoop {
   private readonly latencyRng: Rng;
   private readonly plan: RunPlan;
 
-  private cash = 0;
-  private q = 0;
-  private fees_ = 0;
-  private maxAbsQ = 0;
   private decisions = 0;
-  private readonly counts: FillCounts = {
-    makerBuys: 0,
-    makerSells: 0,
-    takerBuys: 0,
-    takerSells: 0,
-  };
-  private readonly fills: Fill[] = [];
+  private readonly ledger: TradeLedger;
 
   private liveBid = Number.NaN;
   private liveAsk = Number.NaN;
@@ -97,6 +88,7 @@ export class AssetLoop {
     this.fees = market.feeModel ?? zeroFees;
     this.latency = market.latencyModel ?? zeroLatency;
     this.lot = market.lotSizeBase ?? 1;
+    this.ledger = new TradeLedger(this.lot, this.fees, plan.recordFills);
     const every = plan.recordEverySteps;
     if (every > 0) {
       const n = Math.floor((plan.steps - 1) / every) + 2;
@@ -117,7 +109,7 @@ export class AssetLoop {
   marketState(tSec: number): MarketState {
     const book = this.book;
     return {
-      inventoryLots: this.q,
+      inventoryLots: this.ledger.q,
       midPrice: this.mid.midPrice,
       marketSpreadPrice: book.bestAskPrice - book.bestBidPrice,
       imbalance: book.imbalance,
@@ -183,9 +175,9 @@ export class AssetLoop {
     const mid = this.mid.midPrice;
     path.tSec[i] = tSec;
     path.midPrice[i] = mid;
-    path.inventoryLots[i] = this.q;
-    path.cashQuote[i] = this.cash;
-    path.pnlQuote[i] = this.cash + this.q * mid * this.lot;
+    path.inventoryLots[i] = this.ledger.q;
+    path.cashQuote[i] = this.ledger.cash;
+    path.pnlQuote[i] = this.ledger.cash + this.ledger.q * mid * this.lot;
     path.bidPrice[i] = this.decidedBid;
     path.askPrice[i] = this.decidedAsk;
     path.regime[i] = this.mid.regime;
@@ -193,7 +185,7 @@ export class AssetLoop {
 
   /** Mark-to-mid P&L now, quote currency. */
   pnlQuote(): number {
-    return this.cash + this.q * this.mid.midPrice * this.lot;
+    return this.ledger.cash + this.ledger.q * this.mid.midPrice * this.lot;
   }
 
   result(): SimulationResult {
@@ -204,15 +196,15 @@ export class AssetLoop {
       steps,
       horizonSec,
       lotSizeBase: this.lot,
-      cashQuote: this.cash,
-      inventoryLots: this.q,
+      cashQuote: this.ledger.cash,
+      inventoryLots: this.ledger.q,
       midPrice: this.mid.midPrice,
       pnlQuote: this.pnlQuote(),
-      feesQuote: this.fees_,
-      maxAbsInventoryLots: this.maxAbsQ,
+      feesQuote: this.ledger.feesTotal,
+      maxAbsInventoryLots: this.ledger.maxAbsQ,
       decisions: this.decisions,
-      counts: { ...this.counts },
-      fills: this.fills,
+      counts: { ...this.ledger.counts },
+      fills: this.ledger.fills,
       path: this.path,
     };
   }
@@ -222,8 +214,9 @@ export class AssetLoop {
     this.liveAsk = order.askPrice;
     this.liveBuyRate = order.takerBuyRatePerSec;
     this.liveSellRate = order.takerSellRatePerSec;
-    if (order.take === 'buy') this.trade('buy', 'taker', this.book.bestAskPrice, tSec);
-    else if (order.take === 'sell') this.trade('sell', 'taker', this.book.bestBidPrice, tSec);
+    if (order.take === 'buy') this.ledger.trade('buy', 'taker', this.book.bestAskPrice, tSec);
+    else if (order.take === 'sell')
+      this.ledger.trade('sell', 'taker', this.book.bestBidPrice, tSec);
   }
 
   /** Maker fills and rate-form taker trades over `tauSec` from `tSec`. */
@@ -239,7 +232,7 @@ export class AssetLoop {
       uBid < this.probability(this.fillModel.ratePerSec('bid', mid - bid, this.book), tauSec)
     ) {
       this.liveBid = Number.NaN;
-      this.trade('buy', 'maker', bid, tSec);
+      this.ledger.trade('buy', 'maker', bid, tSec);
     }
     const ask = this.liveAsk;
     if (
@@ -247,38 +240,18 @@ export class AssetLoop {
       uAsk < this.probability(this.fillModel.ratePerSec('ask', ask - mid, this.book), tauSec)
     ) {
       this.liveAsk = Number.NaN;
-      this.trade('sell', 'maker', ask, tSec);
+      this.ledger.trade('sell', 'maker', ask, tSec);
     }
     if (this.liveBuyRate > 0)
       for (let n = this.takerRng.poisson(this.liveBuyRate * tauSec); n > 0; n--)
-        this.trade('buy', 'taker', this.book.bestAskPrice, tSec);
+        this.ledger.trade('buy', 'taker', this.book.bestAskPrice, tSec);
     if (this.liveSellRate > 0)
       for (let n = this.takerRng.poisson(this.liveSellRate * tauSec); n > 0; n--)
-        this.trade('sell', 'taker', this.book.bestBidPrice, tSec);
+        this.ledger.trade('sell', 'taker', this.book.bestBidPrice, tSec);
   }
 
   private probability(ratePerSec: number, tauSec: number): number {
     return fillProbability(this.mode, ratePerSec, tauSec);
-  }
-
-  private trade(side: 'buy' | 'sell', role: Role, price: number, tSec: number): void {
-    const notional = price * this.lot;
-    const fee = this.fees.feeQuote(role, Math.abs(notional));
-    this.fees_ += fee;
-    if (side === 'buy') {
-      this.cash -= notional + fee;
-      this.q += 1;
-      if (role === 'maker') this.counts.makerBuys++;
-      else this.counts.takerBuys++;
-    } else {
-      this.cash += notional - fee;
-      this.q -= 1;
-      if (role === 'maker') this.counts.makerSells++;
-      else this.counts.takerSells++;
-    }
-    const absQ = this.q < 0 ? -this.q : this.q;
-    if (absQ > this.maxAbsQ) this.maxAbsQ = absQ;
-    if (this.plan.recordFills) this.fills.push({ tSec, side, role, price, lots: 1, feeQuote: fee });
   }
 }
 
