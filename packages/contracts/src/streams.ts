@@ -1,0 +1,38 @@
+import type { MessageType } from './messages.js';
+
+/** Redis stream keys for one deployment prefix: `mm:{prefix}:{fills|snapshots|params|control}`. */
+export interface StreamNames {
+  readonly fills: string;
+  readonly snapshots: string;
+  readonly params: string;
+  readonly control: string;
+}
+
+/** Stream names under `prefix` (non-empty, no whitespace). Throws on a bad prefix (config edge). */
+export function streamNames(prefix: string): StreamNames {
+  if (prefix.length === 0 || /\s/.test(prefix)) {
+    throw new TypeError(
+      `prefix: must be non-empty without whitespace, got ${JSON.stringify(prefix)}`,
+    );
+  }
+  return {
+    fills: `mm:${prefix}:fills`,
+    snapshots: `mm:${prefix}:snapshots`,
+    params: `mm:${prefix}:params`,
+    control: `mm:${prefix}:control`,
+  };
+}
+
+/** The stream a message type is published on. */
+export function streamFor(names: StreamNames, type: MessageType): string {
+  switch (type) {
+    case 'fill':
+      return names.fills;
+    case 'snapshot':
+      return names.snapshots;
+    case 'params':
+      return names.params;
+    case 'control':
+      return names.control;
+  }
+}
