@@ -1,0 +1,180 @@
+import type { Policy } from '@mm/hjb-core';
+import {
+  asyncScheduler,
+  catchError,
+  combineLatest,
+  concat,
+  defer,
+  distinctUntilChanged,
+  map,
+  mergeMap,
+  type Observable,
+  of,
+  type SchedulerLike,
+  scan,
+  startWith,
+  switchMap,
+  tap,
+  timer,
+} from 'rxjs';
+import { diffQuotes, type LiveQuotes, NO_LIVE_QUOTES, type OrderAction } from './orderDiff.js';
+import { intentFromControl, NO_QUOTES } from './quoteIntent.js';
+import { type RiskDecision, type RiskLimits, riskGate } from './riskGate.js';
+import {
+  type AssetState,
+  type BookEvent,
+  initialAssetState,
+  makeStateReducer,
+  type StateReducerOptions,
+} from './stateReducer.js';
+
+/** The instrument facts the pipeline quotes with. */
+export interface PipelineAsset {
+  symbol: string;
+  /** Price increment, price units. */
+  tickSize: number;
+  /** Base amount of one lot. */
+  lotSizeBase: number;
+  /** Size of each resting quote, lots. */
+  quoteSizeLots: number;
+}
+
+/** The one portfolio inventory every pipeline shares (maintained from fills elsewhere). */
+export interface PortfolioInventory {
+  /** Inventory per asset symbol, lots (missing = 0). */
+  lotsByAsset: Readonly<Record<string, number>>;
+  /** Gross notional of the whole portfolio, quote currency. */
+  grossNotional: number;
+}
+
+export interface AssetPipelineOptions {
+  asset: PipelineAsset;
+  /** Book snapshots, `tMs` on the scheduler's clock (the venue adapter stamps receive time). */
+  book$: Observable<BookEvent>;
+  /** Shared inventory; should replay its current value to late subscribers (restarts resubscribe). */
+  inventory$: Observable<PortfolioInventory>;
+  /** Kill switch; `true` cancels everything for this asset and keeps it flat until `false`. */
+  killSwitch$: Observable<boolean>;
+  policy: Policy;
+  limits: RiskLimits;
+  /** Live quotes within this many ticks of the desired price stay (default 0). */
+  toleranceTicks?: number;
+  reducer?: StateReducerOptions;
+  /** Session start on the scheduler's clock, for the policy's `tSec` (default 0). */
+  sessionStartMs?: number;
+  /** Delay before the n-th consecutive restart, milliseconds (default 1 s doubling to 30 s). */
+  backoffMs?: (failures: number) => number;
+  /** Clock and timers (stale-data timeout, restart backoff); tests pass a `TestScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+interface DiffState {
+  live: LiveQuotes;
+  nextSeq: number;
+  killed: boolean;
+  actions: OrderAction[];
+}
+
+const defaultBackoffMs = (failures: number) => Math.min(1000 * 2 ** (failures - 1), 30_000);
+
+/**
+ * One asset's quoting pipeline: books -> `scan(reducer)` -> policy -> risk gate -> diff against the
+ * quotes last sent -> order actions. The state is re-checked once `staleDataTimeoutMs` passes with
+ * no book, so stale quotes are pulled. An error anywhere in this asset's stream emits a
+ * `cancelAll` for the asset, then the pipeline restarts after a backoff with fresh state (client
+ * order ids keep increasing); other assets' pipelines are separate observables and unaffected.
+ */
+export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAction> {
+  const { asset, policy, limits } = options;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const reducer = makeStateReducer(options.reducer);
+  const toleranceTicks = options.toleranceTicks ?? 0;
+  const sessionStartMs = options.sessionStartMs ?? 0;
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+
+  const decide = (state: AssetState, inventory: PortfolioInventory, killSwitch: boolean) => {
+    const nowMs = scheduler.now();
+    const inventoryLots = inventory.lotsByAsset[asset.symbol] ?? 0;
+    const intent = state.ready
+      ? intentFromControl(
+          policy.decide({
+            inventoryLots,
+            midPrice: state.midPrice,
+            marketSpreadPrice: state.marketSpreadPrice,
+            imbalance: state.imbalance,
+            driftPerSec: state.driftPerSec,
+            tSec: (nowMs - sessionStartMs) / 1000,
+          }),
+          state.midPrice,
+          asset.quoteSizeLots,
+        )
+      : NO_QUOTES;
+    return riskGate({
+      intent,
+      state,
+      inventoryLots,
+      portfolioNotional: inventory.grossNotional,
+      lotSizeBase: asset.lotSizeBase,
+      limits,
+      nowMs,
+      killSwitch,
+    });
+  };
+
+  const step = (acc: DiffState, decision: RiskDecision): DiffState => {
+    if (decision.reasons.includes('killSwitch')) {
+      const actions: OrderAction[] = acc.killed
+        ? []
+        : [{ kind: 'cancelAll', asset: asset.symbol, reason: 'killSwitch' }];
+      return { live: NO_LIVE_QUOTES, nextSeq: acc.nextSeq, killed: true, actions };
+    }
+    const diff = diffQuotes({
+      asset: asset.symbol,
+      desired: decision.intent,
+      live: acc.live,
+      tickSize: asset.tickSize,
+      toleranceTicks,
+      nextSeq: acc.nextSeq,
+    });
+    return { ...diff, killed: false };
+  };
+
+  const core = (startSeq: number): Observable<DiffState> => {
+    const state$ = options.book$.pipe(scan(reducer, initialAssetState));
+    const clocked$ = state$.pipe(
+      switchMap((s) =>
+        concat(of(s), timer(limits.staleDataTimeoutMs, scheduler).pipe(map(() => s))),
+      ),
+    );
+    const kill$ = options.killSwitch$.pipe(startWith(false), distinctUntilChanged());
+    return combineLatest([clocked$, options.inventory$, kill$]).pipe(
+      map(([state, inventory, kill]) => decide(state, inventory, kill)),
+      scan(step, { live: NO_LIVE_QUOTES, nextSeq: startSeq, killed: false, actions: [] }),
+    );
+  };
+
+  return defer(() => {
+    // Per subscription: the id sequence survives restarts; failures count consecutive errors.
+    let nextSeq = 0;
+    let failures = 0;
+    const run = (): Observable<OrderAction> =>
+      core(nextSeq).pipe(
+        tap((acc) => {
+          nextSeq = acc.nextSeq;
+          failures = 0;
+        }),
+        mergeMap((acc) => acc.actions),
+        catchError((error: unknown) => {
+          failures += 1;
+          const message = error instanceof Error ? error.message : String(error);
+          const cancelAll: OrderAction = {
+            kind: 'cancelAll',
+            asset: asset.symbol,
+            reason: `error: ${message}`,
+          };
+          return concat(of(cancelAll), timer(backoffMs(failures), scheduler).pipe(switchMap(run)));
+        }),
+      );
+    return run();
+  });
+}

@@ -1,0 +1,133 @@
+/** One price level: `[price, size]`, price units and base size. */
+export type BookLevel = readonly [price: number, size: number];
+
+/** A book snapshot on the engine clock (`tMs`, milliseconds). */
+export interface BookEvent {
+  tMs: number;
+  bids: ReadonlyArray<BookLevel>;
+  asks: ReadonlyArray<BookLevel>;
+}
+
+/** Why the latest event could not be used. */
+export type InvalidReason = 'emptySide' | 'nonFinite' | 'crossed' | 'timeWentBack';
+
+/** The per-asset market state the policy and the risk gate read. */
+export interface AssetState {
+  /** Mid price, price units (`NaN` before the first valid book). */
+  midPrice: number;
+  /** Best ask minus best bid, price units. */
+  marketSpreadPrice: number;
+  /** `Vbid / (Vbid + Vask)` over the top levels, in [0, 1]; 0.5 when both are empty. */
+  imbalance: number;
+  /** EWMA of the mid's drift, price units per second. */
+  driftPerSec: number;
+  /** Absolute mid change at the last valid update, basis points of the previous mid. */
+  midJumpBps: number;
+  /** Time of the last valid book, milliseconds (`NaN` before the first). */
+  lastUpdateMs: number;
+  /** Valid books seen. */
+  validUpdates: number;
+  /** True once the state is valid and warmed up. */
+  ready: boolean;
+  /** Why the latest event was rejected; `null` when it was used. */
+  invalid: InvalidReason | null;
+}
+
+export interface StateReducerOptions {
+  /** Levels per side counted in the imbalance (default 5). */
+  topLevels?: number;
+  /** Time constant of the drift EWMA, seconds (default 30). */
+  driftTauSec?: number;
+  /** Valid books before `ready` (default 1). */
+  warmupUpdates?: number;
+}
+
+export const initialAssetState: AssetState = Object.freeze({
+  midPrice: Number.NaN,
+  marketSpreadPrice: Number.NaN,
+  imbalance: 0.5,
+  driftPerSec: 0,
+  midJumpBps: 0,
+  lastUpdateMs: Number.NaN,
+  validUpdates: 0,
+  ready: false,
+  invalid: null,
+});
+
+function levelsFinite(levels: ReadonlyArray<BookLevel>): boolean {
+  return levels.every(
+    ([px, sz]) => Number.isFinite(px) && Number.isFinite(sz) && px > 0 && sz >= 0,
+  );
+}
+
+function topSize(
+  levels: ReadonlyArray<BookLevel>,
+  n: number,
+  bestFirst: (a: number, b: number) => number,
+): number {
+  const sorted = [...levels].sort((a, b) => bestFirst(a[0], b[0]));
+  let sum = 0;
+  for (let i = 0; i < Math.min(n, sorted.length); i++) sum += sorted[i]![1];
+  return sum;
+}
+
+const rejected = (state: AssetState, invalid: InvalidReason): AssetState => ({
+  ...state,
+  invalid,
+  ready: false,
+});
+
+/**
+ * Build the pure reducer `(state, book) -> state`. Invalid books never throw: they keep the last
+ * valid values and set `invalid` (and `ready: false`). The drift EWMA handles irregular spacing:
+ * an update after `dt` seconds weighs the instantaneous drift by `1 - exp(-dt / tau)`.
+ */
+export function makeStateReducer(
+  options: StateReducerOptions = {},
+): (state: AssetState, event: BookEvent) => AssetState {
+  const topLevels = options.topLevels ?? 5;
+  const tauSec = options.driftTauSec ?? 30;
+  const warmup = options.warmupUpdates ?? 1;
+  return (state, event) => {
+    if (!Number.isFinite(event.tMs)) return rejected(state, 'nonFinite');
+    if (!levelsFinite(event.bids) || !levelsFinite(event.asks)) return rejected(state, 'nonFinite');
+    if (event.bids.length === 0 || event.asks.length === 0) return rejected(state, 'emptySide');
+    if (state.validUpdates > 0 && event.tMs < state.lastUpdateMs) {
+      return rejected(state, 'timeWentBack');
+    }
+    const bestBid = Math.max(...event.bids.map((l) => l[0]));
+    const bestAsk = Math.min(...event.asks.map((l) => l[0]));
+    if (bestBid >= bestAsk) return rejected(state, 'crossed');
+
+    const mid = (bestBid + bestAsk) / 2;
+    const vBid = topSize(event.bids, topLevels, (a, b) => b - a);
+    const vAsk = topSize(event.asks, topLevels, (a, b) => a - b);
+    const imbalance = vBid + vAsk > 0 ? vBid / (vBid + vAsk) : 0.5;
+
+    let drift = state.driftPerSec;
+    let jumpBps = 0;
+    if (state.validUpdates > 0) {
+      const dtSec = (event.tMs - state.lastUpdateMs) / 1000;
+      jumpBps = (Math.abs(mid - state.midPrice) / state.midPrice) * 1e4;
+      if (dtSec > 0) {
+        const weight = 1 - Math.exp(-dtSec / tauSec);
+        drift += weight * ((mid - state.midPrice) / dtSec - drift);
+      }
+    }
+    const validUpdates = state.validUpdates + 1;
+    return {
+      midPrice: mid,
+      marketSpreadPrice: bestAsk - bestBid,
+      imbalance,
+      driftPerSec: drift,
+      midJumpBps: jumpBps,
+      lastUpdateMs: event.tMs,
+      validUpdates,
+      ready: validUpdates >= warmup,
+      invalid: null,
+    };
+  };
+}
+
+/** The reducer with default options. */
+export const reduceBook = makeStateReducer();
