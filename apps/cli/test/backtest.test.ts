@@ -1,20 +1,16 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, root, useBuiltCli } from './support/builtCli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const main = resolve(root, 'apps/cli/dist/main.js');
 const asExample = resolve(root, 'examples/avellaneda-stoikov-2008.json');
 const dir = mkdtempSync(join(tmpdir(), 'mm-backtest-'));
 
-beforeAll(() => {
-  if (!existsSync(main))
-    execSync('pnpm -s turbo run build --output-logs=errors-only', { cwd: root });
-}, 120_000);
+useBuiltCli();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function mm(...args: string[]) {

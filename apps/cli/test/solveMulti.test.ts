@@ -1,16 +1,8 @@
-import { execSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { main, useBuiltCli } from './support/builtCli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const main = resolve(root, 'apps/cli/dist/main.js');
-
-beforeAll(() => {
-  if (!existsSync(main))
-    execSync('pnpm -s turbo run build --output-logs=errors-only', { cwd: root });
-}, 120_000);
+useBuiltCli();
 
 interface Quote {
   bid: number;

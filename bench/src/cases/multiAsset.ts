@@ -10,6 +10,7 @@ import {
   solveMultiAssetStationary,
   takerHedgeCosts,
 } from '@mm/hjb-core';
+import { createRng, type Rng } from '@mm/simulator';
 import type { BenchCase, Prepared, Target } from '../harness.js';
 
 const GROUP = 'multi-asset';
@@ -24,38 +25,12 @@ const TAU_SEC = 60;
 /** Issue 3's per-tick budget: quotes for every asset of a 10-asset book. */
 const QUOTES_PER_TICK: Target = { label: '< 5 us median (10 assets)', maxMedianNs: 5_000 };
 
-/** Seeded randomness for the benchmark data: mulberry32 uniforms and Box-Muller normals. */
-export interface BenchRng {
-  /** Uniform on [0, 1). */
-  uniform(): number;
-  /** Standard normal. */
-  normal(): number;
-  /** Exponential with the given rate (mean `1 / rate`). */
-  exponential(rate: number): number;
-}
-
-export function seededRng(seed: number): BenchRng {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    uniform,
-    normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
-    exponential: (rate) => -Math.log(1 - uniform()) / rate,
-  };
-}
-
 /**
  * A random `n x n` correlation matrix: `S = B B' + I` with `B` standard normal (`n x 3`: three
  * common factors, so the correlations are sizeable), scaled to a unit diagonal. PSD by
  * construction, full rank.
  */
-export function randomCorrelation(n: number, rng: BenchRng): number[][] {
+export function randomCorrelation(n: number, rng: Rng): number[][] {
   const factors = 3;
   const b = Array.from({ length: n }, () => Array.from({ length: factors }, () => rng.normal()));
   const s = b.map((bi, i) =>
@@ -70,7 +45,7 @@ export function randomCorrelation(n: number, rng: BenchRng): number[][] {
  * random correlation; model B (`xi = 0`).
  */
 export function randomBook(n: number, venuesPerAsset: number, seed: number): MultiAssetProblem {
-  const rng = seededRng(seed);
+  const rng = createRng(seed);
   const sigma = Array.from({ length: n }, () => 0.2 + 0.8 * rng.uniform());
   const assets: AssetSpec[] = Array.from({ length: n }, () => ({
     lotSize: 1,
@@ -85,7 +60,7 @@ export function randomBook(n: number, venuesPerAsset: number, seed: number): Mul
 
 /** `INVENTORIES` inventory vectors of `n` whole lots in `[-MAX_LOTS, MAX_LOTS]`. */
 function inventories(n: number, seed: number): Float64Array[] {
-  const rng = seededRng(seed);
+  const rng = createRng(seed);
   return Array.from({ length: INVENTORIES }, () =>
     Float64Array.from({ length: n }, () => Math.round((2 * rng.uniform() - 1) * MAX_LOTS)),
   );

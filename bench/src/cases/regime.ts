@@ -9,8 +9,9 @@ import {
   solveCoupledFiniteHorizon,
   solveCoupledStationary,
 } from '@mm/regime';
+import { createRng, type Rng } from '@mm/simulator';
 import type { BenchCase, Prepared, Target } from '../harness.js';
-import { type BenchRng, randomCorrelation, seededRng } from './multiAsset.js';
+import { randomCorrelation } from './multiAsset.js';
 
 const GROUP_FILTER = 'regime filter';
 const GROUP_ESTIMATORS = 'regime estimators';
@@ -42,15 +43,15 @@ function generator(regimes: number, ratePerSec: number): number[][] {
   );
 }
 
-function irregularGap(rng: BenchRng): number {
-  return MIN_GAP_SEC + rng.exponential(1 / (MEAN_GAP_SEC - MIN_GAP_SEC));
+function irregularGap(rng: Rng): number {
+  return MIN_GAP_SEC + rng.exponential() * (MEAN_GAP_SEC - MIN_GAP_SEC);
 }
 
 /**
  * `OBSERVATIONS` gaps and returns: regimes in blocks of 256 observations (cycling through the
  * regimes), returns `N(0, sigma_r^2 dt)`; `dt` fixed or exponential.
  */
-function observations(sigmas: readonly number[], irregular: boolean, rng: BenchRng) {
+function observations(sigmas: readonly number[], irregular: boolean, rng: Rng) {
   const dtSec = new Float64Array(OBSERVATIONS);
   const dx = new Float64Array(OBSERVATIONS);
   for (let i = 0; i < OBSERVATIONS; i++) {
@@ -81,7 +82,7 @@ function filterCase(regimes: 2 | 3, irregular: boolean): BenchCase {
         sigmaPerSqrtSec: sigmas,
         generatorPerSec: generator(regimes, 1 / 60),
       });
-      const { dtSec, dx } = observations(sigmas, irregular, seededRng(21 + regimes));
+      const { dtSec, dx } = observations(sigmas, irregular, createRng(21 + regimes));
       let t = 0;
       let x = 0;
       let k = 0;
@@ -121,7 +122,7 @@ function volatilityCase(): BenchCase {
     target: PER_OBSERVATION,
     setup: (): Prepared => {
       const ewma = new EwmaVolatility({ halfLifeSec: 60 });
-      const { dtSec, dx } = observations([1], true, seededRng(31));
+      const { dtSec, dx } = observations([1], true, createRng(31));
       let t = 0;
       let x = 0;
       let k = 0;
@@ -156,7 +157,7 @@ function covarianceCase(n: number): BenchCase {
     batch: 1000,
     target: PER_OBSERVATION,
     setup: (): Prepared => {
-      const rng = seededRng(41);
+      const rng = createRng(41);
       const corr = randomCorrelation(n, rng);
       const chol = cholesky(corr);
       const dtSec = new Float64Array(OBSERVATIONS);

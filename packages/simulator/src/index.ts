@@ -100,5 +100,6 @@ export type {
   FillCounts,
   SimulationPath,
   SimulationResult,
+  TradingTotals,
 } from './sim/SimulationResult.js';
 export { simulate } from './sim/simulate.js';

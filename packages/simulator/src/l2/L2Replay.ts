@@ -4,7 +4,7 @@ import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
 import type { Rng } from '../rng/Rng.js';
 import { createRng } from '../rng/xoshiro128.js';
 import type { QuotePolicy } from '../sim/SimulationConfig.js';
-import type { Fill, FillCounts } from '../sim/SimulationResult.js';
+import type { TradingTotals } from '../sim/SimulationResult.js';
 import { TradeLedger } from '../sim/TradeLedger.js';
 import type { L2BookEvent, L2Event, L2TradeEvent, PriceLevel } from './L2Event.js';
 import { probQueue, type QueueModel, type QueuePosition } from './QueueModel.js';
@@ -47,27 +47,15 @@ export interface ReplayPath {
 }
 
 /** What a replay produced. */
-export interface ReplayResult {
+export interface ReplayResult extends TradingTotals {
   events: number;
   bookEvents: number;
   tradeEvents: number;
   /** Event time of the first and last events, seconds. */
   startSec: number;
   endSec: number;
-  lotSizeBase: number;
-  cashQuote: number;
-  inventoryLots: number;
-  /** Last mid, price units (`NaN` if no two-sided book was seen). */
-  midPrice: number;
-  /** `cash + q * mid * lotSize`, quote currency. */
-  pnlQuote: number;
-  feesQuote: number;
-  maxAbsInventoryLots: number;
-  decisions: number;
   /** Quotes that would have crossed the book when they arrived (post-only: not placed). */
   postOnlyRejections: number;
-  counts: FillCounts;
-  fills: Fill[];
   path: ReplayPath | null;
 }
 

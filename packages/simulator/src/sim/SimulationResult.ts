@@ -40,18 +40,14 @@ export interface SimulationPath {
   regime: Int32Array;
 }
 
-/** What a simulated run of one asset produced. */
-export interface SimulationResult {
-  seed: number;
-  dtSec: number;
-  steps: number;
-  horizonSec: number;
+/** The trading totals of a run (closed loop or replay), as its `TradeLedger` kept them. */
+export interface TradingTotals {
   lotSizeBase: number;
   /** Final cash, quote currency (started at 0). */
   cashQuote: number;
   /** Final inventory, lots (started at 0). */
   inventoryLots: number;
-  /** Final mid, price units. */
+  /** Final mid, price units (`NaN` if none was seen). */
   midPrice: number;
   /** Final mark-to-mid P&L: `cash + q * mid * lotSize`, quote currency. */
   pnlQuote: number;
@@ -62,5 +58,13 @@ export interface SimulationResult {
   counts: FillCounts;
   /** Every fill, in time order (empty when `recordFills` is false). */
   fills: Fill[];
+}
+
+/** What a simulated run of one asset produced. */
+export interface SimulationResult extends TradingTotals {
+  seed: number;
+  dtSec: number;
+  steps: number;
+  horizonSec: number;
   path: SimulationPath | null;
 }
