@@ -2,13 +2,19 @@
 
 export {
   type AssetConfig,
+  type CcxtVenueConfig,
+  type CredentialsConfig,
   type EngineConfig,
   EngineConfigError,
   engineConfigSchema,
   formatConfigPath,
+  type MetricsConfig,
   type ModelParams,
+  type OrdersConfig,
   parseEngineConfig,
+  type RedisConfig,
   type RiskLimitsConfig,
+  type SimVenueConfig,
   type VenueConfig,
 } from './config/engineConfigSchema.js';
 export {
@@ -52,3 +58,16 @@ export {
   reduceBook,
   type StateReducerOptions,
 } from './pipeline/stateReducer.js';
+export {
+  type MarketInfo,
+  type OrderRequest,
+  type OrderSide,
+  type OrderStatus,
+  type Venue,
+  type VenueCapabilities,
+  VenueError,
+  type VenueErrorKind,
+  type VenueFill,
+  type VenueOrder,
+  type VenuePositions,
+} from './venues/Venue.js';

@@ -41,13 +41,71 @@ export const assetConfigSchema = z.strictObject({
   positionLimitLots: positiveInt().optional(),
 });
 
-export const venueConfigSchema = z.strictObject({
-  name: z.string({ error: 'expected a non-empty string' }).min(1, {
-    error: 'expected a non-empty string',
-  }),
-  kind: z.enum(['sim', 'ccxt'], { error: "expected 'sim' | 'ccxt'" }),
+const nonEmptyString = () =>
+  z
+    .string({ error: 'expected a non-empty string' })
+    .min(1, { error: 'expected a non-empty string' });
+
+/** Per-venue order and fee facts shared by every venue kind. */
+const venueBase = {
+  name: nonEmptyString(),
   mode: z.enum(['paper', 'live'], { error: "expected 'paper' | 'live'" }).default('paper'),
+  /** Assets quoted on this venue (default: every configured asset it lists). */
+  assets: z.array(nonEmptyString()).optional(),
+};
+
+/**
+ * The built-in simulated venue: the asset's own model (`sigma`, `A`, `k`) is the true market,
+ * seeded, in real time. `paper` only.
+ */
+export const simVenueConfigSchema = z.strictObject({
+  ...venueBase,
+  kind: z.literal('sim'),
+  /** RNG seed (default 1). */
+  seed: z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }).default(1),
+  /** Book update interval per asset, milliseconds (default 100). */
+  bookIntervalMs: positive().default(100),
+  /** Order acknowledgement latency, milliseconds (default 0). */
+  latencyMs: nonNegative().default(0),
+  /** Maker and taker fees, basis points of notional (negative maker = rebate; default 0). */
+  makerFeeBps: z.number({ error: 'expected a number' }).default(0),
+  takerFeeBps: z.number({ error: 'expected a number' }).default(0),
+  /** Starting mid per asset, price units (default 100). */
+  initialMidPrice: z.record(z.string(), positive()).default({}),
+  /** Fault injection for tests: share of order calls failing transiently / rejected. */
+  transientErrorRate: z.number().gte(0).lte(1).default(0),
+  rejectRate: z.number().gte(0).lte(1).default(0),
 });
+
+/** Credentials come only from the environment or a file named here; never inline. */
+export const credentialsSchema = z.strictObject({
+  /** Environment variable per ccxt credential field (`apiKey`, `secret`, `walletAddress`, `privateKey`, ...). */
+  env: z.record(z.string(), nonEmptyString()).optional(),
+  /** JSON file holding `{ "<ccxt field>": "<value>" }`. */
+  file: nonEmptyString().optional(),
+});
+
+/** A ccxt exchange: REST for orders and positions, ccxt.pro websockets for data. */
+export const ccxtVenueConfigSchema = z.strictObject({
+  ...venueBase,
+  kind: z.literal('ccxt'),
+  /** ccxt exchange id with ccxt.pro support, e.g. `hyperliquid`. */
+  exchange: nonEmptyString(),
+  /** Engine asset -> the venue's symbol, e.g. `{ "BTC": "BTC/USDC:USDC" }`. */
+  symbols: z.record(z.string(), nonEmptyString()),
+  /** Endpoint overrides (a local test server, a proxy): REST base and websocket URL. */
+  urls: z.strictObject({ rest: z.url(), ws: z.url() }).partial().optional(),
+  /** Use the exchange's testnet (ccxt `setSandboxMode`). */
+  sandbox: z.boolean().default(false),
+  credentials: credentialsSchema.optional(),
+  /** Passed to the ccxt constructor's `options` (exchange-specific). */
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const venueConfigSchema = z.discriminatedUnion('kind', [
+  simVenueConfigSchema,
+  ccxtVenueConfigSchema,
+]);
 
 export const riskLimitsSchema = z.strictObject({
   /** Largest absolute inventory per asset, lots. */
@@ -62,6 +120,39 @@ export const riskLimitsSchema = z.strictObject({
   priceBandBps: positive(),
 });
 
+export const ordersSchema = z.strictObject({
+  /** Maker-only orders (rejected by the venue instead of crossing); default true. */
+  postOnly: z.boolean().default(true),
+  /** Attempts per order call on transient errors, including the first (default 4). */
+  maxAttempts: positiveInt().default(4),
+  /** First retry delay, doubled per attempt, milliseconds (default 200). */
+  retryBaseMs: positive().default(200),
+});
+
+export const redisSchema = z.strictObject({
+  url: nonEmptyString().default('redis://127.0.0.1:6379'),
+  /** Deployment prefix: streams are `mm:{prefix}:...` (default `default`). */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'expected letters, digits, _ . : -' })
+    .default('default'),
+  /** Wait this long for Redis at start before using the in-process transport, ms. */
+  connectTimeoutMs: positive().default(500),
+});
+
+export const metricsSchema = z.strictObject({
+  /** Serve Prometheus metrics (default true). */
+  enabled: z.boolean().default(true),
+  host: nonEmptyString().default('127.0.0.1'),
+  /** TCP port; 0 picks a free one (default 9464). */
+  port: z.number().int().gte(0).lte(65_535).default(9464),
+});
+
+export const ledgerSchema = z.strictObject({
+  /** Directory of the append-only fill file used in embedded mode (default `./var`). */
+  dir: nonEmptyString().default('./var'),
+});
+
 export const engineConfigSchema = z
   .strictObject({
     assets: z.array(assetConfigSchema).min(1, { error: 'expected at least one asset' }),
@@ -69,6 +160,14 @@ export const engineConfigSchema = z
     risk: riskLimitsSchema,
     /** Price tolerance before a live quote is replaced, ticks (default 0). */
     replaceToleranceTicks: nonNegative().default(0),
+    orders: ordersSchema.default(ordersSchema.parse({})),
+    redis: redisSchema.default(redisSchema.parse({})),
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    ledger: ledgerSchema.default(ledgerSchema.parse({})),
+    /** Venue positions are compared with the ledger's this often, milliseconds (default 30 s). */
+    reconcileIntervalMs: positive().default(30_000),
+    /** Engine snapshots are published this often, milliseconds (default 1 s). */
+    snapshotIntervalMs: positive().default(1000),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -88,12 +187,57 @@ export const engineConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['venues', i, 'name'], message: 'duplicate name' });
       }
       names.add(v.name);
+      checkVenue(v, i, seen, ctx);
     });
   });
+
+function checkVenue(
+  venue: z.infer<typeof venueConfigSchema>,
+  index: number,
+  assets: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: PropertyKey[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['venues', index, ...path], message });
+  venue.assets?.forEach((a, j) => {
+    if (!assets.has(a)) issue(['assets', j], `unknown asset '${a}'`);
+  });
+  if (venue.kind === 'sim') {
+    if (venue.mode === 'live') issue(['mode'], 'a sim venue is paper only');
+    for (const a of Object.keys(venue.initialMidPrice)) {
+      if (!assets.has(a)) issue(['initialMidPrice', a], `unknown asset '${a}'`);
+    }
+    return;
+  }
+  for (const a of Object.keys(venue.symbols)) {
+    if (!assets.has(a)) issue(['symbols', a], `unknown asset '${a}'`);
+  }
+  venue.assets?.forEach((a, j) => {
+    if (venue.symbols[a] === undefined) issue(['assets', j], `no symbol for '${a}' in symbols`);
+  });
+  if (venue.mode === 'live') {
+    if (!venue.credentials?.env && !venue.credentials?.file) {
+      issue(['credentials'], 'live mode needs credentials (env variable names or a file)');
+    }
+    if (venue.urls !== undefined) issue(['urls'], 'live mode talks to the exchange: remove urls');
+    if (venue.sandbox) issue(['sandbox'], 'live mode cannot use the sandbox');
+  } else if (venue.urls?.rest === undefined && !venue.sandbox) {
+    issue(
+      ['mode'],
+      "a ccxt venue in paper mode needs urls.rest (a test server) or sandbox: true; real orders need mode: 'live'",
+    );
+  }
+}
 
 export type ModelParams = z.infer<typeof modelParamsSchema>;
 export type AssetConfig = z.infer<typeof assetConfigSchema>;
 export type VenueConfig = z.infer<typeof venueConfigSchema>;
+export type SimVenueConfig = z.infer<typeof simVenueConfigSchema>;
+export type CcxtVenueConfig = z.infer<typeof ccxtVenueConfigSchema>;
+export type CredentialsConfig = z.infer<typeof credentialsSchema>;
+export type OrdersConfig = z.infer<typeof ordersSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type RiskLimitsConfig = z.infer<typeof riskLimitsSchema>;
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

@@ -1,0 +1,136 @@
+import type { Observable } from 'rxjs';
+import type { BookEvent } from '../pipeline/stateReducer.js';
+
+/** Order side as venues name it (a bid quote is a `buy`). */
+export type OrderSide = 'buy' | 'sell';
+
+/** Instrument facts a venue publishes, read at connect time. */
+export interface MarketInfo {
+  /** The engine's asset name (config `assets[].symbol`). */
+  asset: string;
+  /** The venue's own symbol (e.g. `BTC/USDC:USDC`). */
+  venueSymbol: string;
+  /** Price increment, price units. */
+  tickSize: number;
+  /** Size increment, base units. */
+  sizeStepBase: number;
+  /** Smallest order size, base units (0 when the venue states none). */
+  minSizeBase: number;
+}
+
+/** A new resting limit order. Sizes in base units, prices in price units. */
+export interface OrderRequest {
+  asset: string;
+  /** Engine client order id; unique per venue within a session (the adapter may map it). */
+  clientOrderId: string;
+  side: OrderSide;
+  price: number;
+  sizeBase: number;
+  /** Reject instead of taking liquidity (maker only). */
+  postOnly: boolean;
+}
+
+export type OrderStatus = 'open' | 'filled' | 'canceled' | 'rejected';
+
+/** An order as the venue reports it. */
+export interface VenueOrder {
+  asset: string;
+  clientOrderId: string;
+  venueOrderId: string;
+  side: OrderSide;
+  price: number;
+  sizeBase: number;
+  filledBase: number;
+  status: OrderStatus;
+}
+
+/** One execution of our own order (or a taker order we sent). */
+export interface VenueFill {
+  /** Unique per venue; the ledger's idempotency key is `${venue}:${fillId}`. */
+  fillId: string;
+  venue: string;
+  asset: string;
+  /** The engine client order id of the order that filled, when known. */
+  clientOrderId: string | null;
+  side: OrderSide;
+  price: number;
+  sizeBase: number;
+  role: 'maker' | 'taker';
+  /** Fee paid, quote currency (negative for a rebate). */
+  feeQuote: number;
+  /** Venue execution time, epoch ms. */
+  tsMs: number;
+}
+
+/** What a venue reports as our holdings: signed base position per asset. */
+export interface VenuePositions {
+  /** Signed position per asset, base units (missing = 0). */
+  baseByAsset: Readonly<Record<string, number>>;
+}
+
+/**
+ * Why a venue call failed:
+ * - `transient`: network, timeout, 5xx: retry with backoff (the order may or may not exist);
+ * - `rateLimited`: HTTP 429 or equivalent: retry after `retryAfterMs`;
+ * - `rejected`: the venue refused the order (post-only would cross, bad size, margin): no retry;
+ * - `notFound`: the order is not (or no longer) on the venue;
+ * - `fatal`: authentication, configuration: stop using this venue.
+ */
+export type VenueErrorKind = 'transient' | 'rateLimited' | 'rejected' | 'notFound' | 'fatal';
+
+/** The one error type venue adapters throw; never carries credentials. */
+export class VenueError extends Error {
+  override readonly name = 'VenueError';
+  constructor(
+    readonly kind: VenueErrorKind,
+    readonly venue: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${venue}: ${message}`);
+  }
+}
+
+/** What a venue can do beyond the basics. */
+export interface VenueCapabilities {
+  /** Amend an order in place (keeps the venue order id). */
+  editOrder: boolean;
+}
+
+/**
+ * A trading venue: market data in, orders out. Two implementations: `SimVenue` (seeded, the
+ * default) and `CcxtVenue` (REST for orders and positions, ccxt.pro websockets for data).
+ * Streams are hot; `books` stamps `tMs` with the engine clock at receipt.
+ */
+export interface Venue {
+  readonly name: string;
+  readonly capabilities: VenueCapabilities;
+  /** Load markets and open streams; throws `VenueError` (`fatal` for bad config or keys). */
+  connect(): Promise<void>;
+  /** The instrument of `asset`; throws when the venue does not list it (after `connect`). */
+  market(asset: string): MarketInfo;
+  /** Book snapshots of `asset`. Errors on the stream are the adapter's to retry; it may complete. */
+  books(asset: string): Observable<BookEvent>;
+  /** Our own executions on this venue, every asset. */
+  fills(): Observable<VenueFill>;
+  /** Place a limit order; resolves once the venue acknowledged it. */
+  placeOrder(request: OrderRequest): Promise<VenueOrder>;
+  /** Amend price/size (only when `capabilities.editOrder`). */
+  editOrder?(
+    asset: string,
+    clientOrderId: string,
+    change: { newClientOrderId: string; price: number; sizeBase: number },
+  ): Promise<VenueOrder>;
+  /** Cancel one order; `notFound` when it is already gone. */
+  cancelOrder(asset: string, clientOrderId: string): Promise<void>;
+  /** Cancel every open order of `asset`, or of every asset. */
+  cancelAll(asset?: string): Promise<void>;
+  /** Open orders as the venue sees them. */
+  openOrders(asset?: string): Promise<VenueOrder[]>;
+  /** Positions as the venue sees them. */
+  positions(): Promise<VenuePositions>;
+  /** Fills since `sinceMs` (epoch ms), for recovery after a restart. */
+  fillsSince(sinceMs: number): Promise<VenueFill[]>;
+  /** Close streams and connections (orders are not touched). */
+  close(): Promise<void>;
+}
