@@ -12,6 +12,13 @@ export function formatNs(ns: number): string {
   return `${sig3(ns)} ns`;
 }
 
+/** A rate or count as 3 significant figures with k or M, e.g. `152k`. */
+export function formatCount(x: number): string {
+  if (x >= 1e6) return `${sig3(x / 1e6)}M`;
+  if (x >= 1e3) return `${sig3(x / 1e3)}k`;
+  return sig3(x);
+}
+
 function sig3(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
 }
@@ -33,7 +40,17 @@ function row(r: CaseResult): string[] {
 }
 
 function notes(r: CaseResult): string {
-  const parts = [r.batch > 1 ? `per call, batches of ${r.batch}` : 'single call'];
+  const parts = [
+    r.collected
+      ? 'each call timed by the case'
+      : r.batch > 1
+        ? `per call, batches of ${r.batch}`
+        : 'single call',
+  ];
+  if (r.p999Ns !== undefined) parts.push(`p99.9 ${formatNs(r.p999Ns)}`);
+  if (r.throughputPerSec !== undefined)
+    parts.push(`${formatCount(r.throughputPerSec)} ${r.throughputUnit ?? 'calls/s'} (1 / mean)`);
+  if (r.note) parts.push(r.note);
   if (r.reference) parts.push(r.reference);
   if (r.warning) parts.push(`WARNING: ${r.warning}`);
   return parts.join('; ');
@@ -85,6 +102,7 @@ export function targetLines(results: CaseResult[]): string[] {
     .filter((r) => r.target !== undefined)
     .map(
       (r) =>
-        `${r.group} / ${r.name}: target ${r.target}: ${r.met ? 'met' : 'NOT met'} (median ${formatNs(r.medianNs)})`,
+        `${r.group} / ${r.name}: target ${r.target}: ${r.met ? 'met' : 'NOT met'} (` +
+        (r.targetOn === 'p99' ? `p99 ${formatNs(r.p99Ns)})` : `median ${formatNs(r.medianNs)})`),
     );
 }

@@ -14,10 +14,23 @@ export interface Prepared {
   verify?: () => string | undefined;
 }
 
-/** A latency target on the median, e.g. `<= 1 us median`. */
+/**
+ * Samples a case collected itself instead of a timed operation (e.g. latencies of a real-time
+ * load run in a child process), ns per call; the harness only summarises them.
+ */
+export interface Collected {
+  samplesNs: number[];
+  /** Returns a message when the run did not measure what the case says. */
+  verify?: () => string | undefined;
+  /** What was measured and under which conditions, shown in the notes. */
+  note?: string;
+}
+
+/** A latency target on the median (e.g. `<= 1 us median`), or on the p99 (`maxP99Ns`). */
 export interface Target {
   label: string;
-  maxMedianNs: number;
+  maxMedianNs?: number;
+  maxP99Ns?: number;
 }
 
 export interface BenchCase {
@@ -30,8 +43,13 @@ export interface BenchCase {
   target?: Target;
   /** A figure to compare with, e.g. the seed's native timing. */
   reference?: string;
-  /** Builds the state (solves, warm caches) outside the timing; called only if the case runs. */
-  setup(): Prepared;
+  /** Show `1e9 / mean` calls per second in the notes with this unit (e.g. `updates/s`). */
+  throughputUnit?: string;
+  /**
+   * Builds the state (solves, warm caches) outside the timing; called only if the case runs.
+   * May instead hand back samples it collected itself (`Collected`).
+   */
+  setup(options: RunOptions): Prepared | Collected;
 }
 
 export interface RunOptions {
@@ -54,6 +72,17 @@ export interface CaseResult {
   reference?: string;
   /** Set when `verify` reported a problem with the measurement. */
   warning?: string;
+  /** The statistic the target is on (absent: the median). */
+  targetOn?: 'median' | 'p99';
+  /** Set for `Collected` samples: they were timed by the case, one per call. */
+  collected?: boolean;
+  /** Nearest-rank p99.9 (`Collected` samples only). */
+  p999Ns?: number;
+  /** The case's own note (`Collected`). */
+  note?: string;
+  /** `1e9 / meanNs` calls per second, with `throughputUnit`. */
+  throughputPerSec?: number;
+  throughputUnit?: string;
 }
 
 const WARMUP_MS = 300;
@@ -79,7 +108,8 @@ export function runCase(c: BenchCase, options: RunOptions): CaseResult {
     Math.round((WARMUP_MS / (options.quick ? QUICK_WARMUP_DIVISOR : 1)) * 1e6),
   );
   const budgetNs = BigInt(Math.round((BUDGET_MS / div) * 1e6));
-  const prepared = c.setup();
+  const prepared = c.setup(options);
+  if ('samplesNs' in prepared) return collectedResult(c, prepared);
   const run = prepared.run;
 
   const warmStart = process.hrtime.bigint();
@@ -98,14 +128,51 @@ export function runCase(c: BenchCase, options: RunOptions): CaseResult {
 
   const stats = summarise(perCallNs);
   const result: CaseResult = { group: c.group, name: c.name, batch, ...stats };
-  if (c.target) {
-    result.target = c.target.label;
-    result.met = stats.medianNs <= c.target.maxMedianNs;
-  }
-  if (c.reference) result.reference = c.reference;
+  finish(c, result);
   const warning = prepared.verify?.();
   if (warning) result.warning = warning;
   return result;
+}
+
+/** Summarise samples a case collected itself (no warm-up or sampling by the harness). */
+function collectedResult(c: BenchCase, collected: Collected): CaseResult {
+  const xs = collected.samplesNs.length > 0 ? collected.samplesNs : [Number.NaN];
+  const stats = summarise(xs);
+  const sorted = Float64Array.from(xs).sort();
+  const result: CaseResult = {
+    group: c.group,
+    name: c.name,
+    batch: 1,
+    ...stats,
+    samples: collected.samplesNs.length,
+    collected: true,
+    p999Ns: sorted[Math.max(0, Math.ceil(0.999 * sorted.length) - 1)]!,
+  };
+  if (collected.note) result.note = collected.note;
+  finish(c, result);
+  const warning =
+    collected.samplesNs.length === 0
+      ? (collected.verify?.() ?? 'no samples collected')
+      : collected.verify?.();
+  if (warning) result.warning = warning;
+  return result;
+}
+
+/** Target, reference and throughput of a result. */
+function finish(c: BenchCase, result: CaseResult): void {
+  const t = c.target;
+  if (t) {
+    result.target = t.label;
+    result.met =
+      (t.maxMedianNs === undefined || result.medianNs <= t.maxMedianNs) &&
+      (t.maxP99Ns === undefined || result.p99Ns <= t.maxP99Ns);
+    if (t.maxMedianNs === undefined && t.maxP99Ns !== undefined) result.targetOn = 'p99';
+  }
+  if (c.reference) result.reference = c.reference;
+  if (c.throughputUnit) {
+    result.throughputPerSec = 1e9 / result.meanNs;
+    result.throughputUnit = c.throughputUnit;
+  }
 }
 
 interface Stats {

@@ -1,4 +1,5 @@
 import { parseArgs, USAGE } from './args.js';
+import { engineCases } from './cases/engine.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
 import { regimeCases } from './cases/regime.js';
@@ -15,6 +16,7 @@ const CASES: BenchCase[] = [
   ...multiAssetCases,
   ...regimeCases,
   ...simulationCases,
+  ...engineCases,
 ];
 
 function main(argv: readonly string[]): number {

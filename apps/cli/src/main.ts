@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addKillCommands } from './commands/kill.js';
+import { addQuotesCommand } from './commands/quotes.js';
+import { addRunCommand, addStartEngineCommand } from './commands/run.js';
 import { addSolveCommand, EXIT_BAD_INPUT } from './commands/solve.js';
-import { addStartCommand } from './commands/start.js';
 
 /** The `mm` program. Usage errors: exit code 2 and one line on stderr. */
 function buildProgram(): Command {
@@ -11,7 +13,10 @@ function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, below
   addSolveCommand(program);
-  addStartCommand(program);
+  addStartEngineCommand(program);
+  addRunCommand(program);
+  addKillCommands(program);
+  addQuotesCommand(program);
   addBacktestCommand(program);
   return program;
 }

@@ -17,6 +17,21 @@ export {
   type SimVenueConfig,
   type VenueConfig,
 } from './config/engineConfigSchema.js';
+export { loadEngineConfig } from './config/loadEngineConfig.js';
+export {
+  Engine,
+  type EngineDeps,
+  type EngineStatus,
+  type ShutdownReport,
+} from './engine/Engine.js';
+export { type KillState, KillSwitch } from './engine/killSwitch.js';
+export { createLogger, type Logger, type LoggerOptions } from './engine/logger.js';
+export {
+  type AcceptedUpdate,
+  checkParamsUpdate,
+  type RejectedUpdate,
+} from './engine/paramsUpdate.js';
+export { policyFromConfig, SwappablePolicy } from './engine/policyFromConfig.js';
 export {
   type AssetPipelineOptions,
   assetPipeline,

@@ -11,13 +11,13 @@ const positiveInt = () =>
 
 /** Intensity `A exp(-k delta)` and risk parameters of one asset's model. */
 export const modelParamsSchema = z.strictObject({
-  /** Fill intensity at zero distance, fills per second. */
+  /** Fill intensity of one resting quote at zero distance from the mid, fills per second. */
   A: positive(),
-  /** Intensity decay, per price unit. */
+  /** Intensity decay, per price unit of distance. */
   k: positive(),
   /** Mid volatility, price units per sqrt(second). */
   sigma: positive(),
-  /** Risk aversion, per price unit. */
+  /** Risk aversion, per (price unit x lot). */
   gamma: positive(),
 });
 
@@ -61,8 +61,16 @@ const venueBase = {
 export const simVenueConfigSchema = z.strictObject({
   ...venueBase,
   kind: z.literal('sim'),
-  /** RNG seed (default 1). */
+  /** RNG seed of this venue's own randomness: fills, faults (default 1). */
   seed: z.number({ error: 'expected an integer' }).int({ error: 'expected an integer' }).default(1),
+  /**
+   * RNG seed of the market (mid paths and books); venues with the same `marketSeed` quote the same
+   * market, as one asset listed on several exchanges (default: `seed`).
+   */
+  marketSeed: z
+    .number({ error: 'expected an integer' })
+    .int({ error: 'expected an integer' })
+    .optional(),
   /** Book update interval per asset, milliseconds (default 100). */
   bookIntervalMs: positive().default(100),
   /** Order acknowledgement latency, milliseconds (default 0). */
@@ -166,6 +174,11 @@ export const engineConfigSchema = z
     ledger: ledgerSchema.default(ledgerSchema.parse({})),
     /** Venue positions are compared with the ledger's this often, milliseconds (default 30 s). */
     reconcileIntervalMs: positive().default(30_000),
+    /**
+     * Parameter updates may move each of A, k, sigma, gamma by at most this factor from the
+     * asset's configured value (default 10); larger moves are rejected as implausible.
+     */
+    maxParamChangeFactor: z.number().gt(1, { error: 'expected a number > 1' }).default(10),
     /** Engine snapshots are published this often, milliseconds (default 1 s). */
     snapshotIntervalMs: positive().default(1000),
   })

@@ -66,6 +66,10 @@ export interface AssetPipelineOptions {
   backoffMs?: (failures: number) => number;
   /** Clock and timers (stale-data timeout, restart backoff); tests pass a `TestScheduler`. */
   scheduler?: SchedulerLike;
+  /** Observes each risk decision (metrics: pull reasons, stale data); must not throw. */
+  onDecision?: (decision: RiskDecision, state: AssetState) => void;
+  /** Observes each failure before the restart backoff (logs, metrics); must not throw. */
+  onRestart?: (message: string, failures: number) => void;
 }
 
 interface DiffState {
@@ -109,7 +113,7 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
           asset.quoteSizeLots,
         )
       : NO_QUOTES;
-    return riskGate({
+    const decision = riskGate({
       intent,
       state,
       inventoryLots,
@@ -119,6 +123,8 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
       nowMs,
       killSwitch,
     });
+    options.onDecision?.(decision, state);
+    return decision;
   };
 
   const step = (acc: DiffState, decision: RiskDecision): DiffState => {
@@ -167,6 +173,7 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
         catchError((error: unknown) => {
           failures += 1;
           const message = error instanceof Error ? error.message : String(error);
+          options.onRestart?.(message, failures);
           const cancelAll: OrderAction = {
             kind: 'cancelAll',
             asset: asset.symbol,

@@ -93,7 +93,7 @@ export class VenueError extends Error {
 
 /** What a venue can do beyond the basics. */
 export interface VenueCapabilities {
-  /** Amend an order in place (keeps the venue order id). */
+  /** Amend an order's price and size in one call (the venue order id may change, as on Hyperliquid). */
   editOrder: boolean;
 }
 

@@ -4,8 +4,8 @@ import { main, useBuiltCli } from './support/builtCli.js';
 
 useBuiltCli();
 
-describe('mm start', () => {
-  const r = () => spawnSync('node', [main, 'start'], { encoding: 'utf8' });
+describe('mm quotes', () => {
+  const r = () => spawnSync('node', [main, 'quotes'], { encoding: 'utf8' });
 
   it('exits 0 and prints a header and the quote table, without colours on a pipe', () => {
     const { status, stdout, stderr } = r();

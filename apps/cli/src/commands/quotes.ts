@@ -121,7 +121,7 @@ function takerCell(control: SeedControl): string {
 export function defaultTableHeader(model: DefaultModel = DEFAULT_MODEL, width = 96): string {
   const { glft, midPrice, shortHorizonSec: T } = model;
   const text =
-    `mm start: the trading engine is not built yet, so this is what it would quote for the ` +
+    `mm quotes: what each policy quotes for the ` +
     `default model, ${model.name}: sigma ${glft.sigmaPerSqrtSec.toFixed(2)} USD/sqrt(s), fills ` +
     `A*exp(-k*d) with A = ${glft.aPerSec}/s and k = ${glft.kPerPrice}/USD, gamma = xi = ` +
     `${glft.gamma}/USD, |q| <= ${glft.qMax} lots, crossing the spread costs ` +
@@ -149,10 +149,10 @@ function wrap(text: string, width: number): string {
   return lines.join('\n');
 }
 
-/** Register `mm start`. */
-export function addStartCommand(program: Command): void {
+/** Register `mm quotes`. */
+export function addQuotesCommand(program: Command): void {
   program
-    .command('start')
+    .command('quotes')
     .description('print the optimal quotes of the default model per inventory level')
     .action(() => {
       const color = process.stdout.isTTY === true && !process.env.NO_COLOR;

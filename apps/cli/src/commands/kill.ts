@@ -1,0 +1,123 @@
+import {
+  type ControlMessage,
+  ENVELOPE_VERSION,
+  encode,
+  STREAM_FIELD,
+  streamNames,
+} from '@mm/contracts';
+import type { Command } from 'commander';
+import { EXIT_BAD_INPUT } from './solve.js';
+
+interface KillFlags {
+  config?: string;
+  redis?: string;
+  prefix?: string;
+  asset?: string;
+  reason?: string;
+}
+
+const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
+const DEFAULT_PREFIX = 'default';
+/** Kept like the transport's streams (XADD MAXLEN ~). */
+const CONTROL_STREAM_LENGTH = 10_000;
+
+/** The kill-switch key the engine polls: any value holds every asset's quotes pulled. */
+export const killKey = (prefix: string) => `mm:${prefix}:kill`;
+
+async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
+  if (flags.config !== undefined) {
+    const { loadEngineConfig } = await import('@mm/engine');
+    const config = await loadEngineConfig(flags.config);
+    return { url: flags.redis ?? config.redis.url, prefix: flags.prefix ?? config.redis.prefix };
+  }
+  return { url: flags.redis ?? DEFAULT_REDIS, prefix: flags.prefix ?? DEFAULT_PREFIX };
+}
+
+/**
+ * `mm kill` / `mm resume`: the global switch is a Redis key (it survives an engine restart and is
+ * read within 250 ms) plus a control message (immediate); an asset's switch is a control message.
+ */
+async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<void> {
+  let where: { url: string; prefix: string };
+  try {
+    where = await target(flags);
+    streamNames(where.prefix);
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    const message = flags.config === undefined ? detail : `${flags.config}: ${detail}`;
+    process.stderr.write(`mm ${command}: ${message}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
+  const reason = flags.reason ?? `mm ${command} by ${process.env.USER ?? 'operator'}`;
+  const message: ControlMessage = {
+    v: ENVELOPE_VERSION,
+    type: 'control',
+    ts: Date.now(),
+    source: 'cli',
+    payload: {
+      command,
+      ...(flags.asset === undefined ? {} : { asset: flags.asset }),
+      reason,
+    },
+  };
+  const encoded = encode(message);
+  if (!encoded.ok) {
+    process.stderr.write(`mm ${command}: ${encoded.error.message}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(where.url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    protocol: 2,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    if (flags.asset === undefined) {
+      if (command === 'kill') await redis.set(killKey(where.prefix), reason);
+      else await redis.del(killKey(where.prefix));
+    }
+    await redis.xadd(
+      streamNames(where.prefix).control,
+      'MAXLEN',
+      '~',
+      CONTROL_STREAM_LENGTH,
+      '*',
+      STREAM_FIELD,
+      encoded.raw,
+    );
+    process.stdout.write(
+      `mm ${command}: ${flags.asset ?? 'every asset'} on ${where.url} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
+    );
+  } catch (e) {
+    process.stderr.write(
+      `mm ${command}: Redis at ${where.url} unreachable (${e instanceof Error ? e.message : String(e)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+    );
+    process.exitCode = 1;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function withTarget(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'engine config whose redis url and prefix to use')
+    .option('--redis <url>', `Redis URL (default: config, else ${DEFAULT_REDIS})`)
+    .option('--prefix <prefix>', `deployment prefix (default: config, else ${DEFAULT_PREFIX})`)
+    .option('--asset <symbol>', 'one asset only (default: every asset)')
+    .option('--reason <text>', 'why, for the logs');
+}
+
+export function addKillCommands(program: Command): void {
+  withTarget(
+    program.command('kill').description('Pull every quote and cancel every order (kill switch)'),
+  ).action((flags: KillFlags) => control('kill', flags));
+  withTarget(program.command('resume').description('Release the kill switch')).action(
+    (flags: KillFlags) => control('resume', flags),
+  );
+}

@@ -1,0 +1,139 @@
+import { fileURLToPath } from 'node:url';
+import type { EngineStatus } from '@mm/engine';
+import type { Command } from 'commander';
+import { EXIT_BAD_INPUT } from './solve.js';
+
+/** The default engine config shipped with the repository (`config/default.yaml`). */
+export const DEFAULT_CONFIG_PATH = fileURLToPath(
+  new URL('../../../../config/default.yaml', import.meta.url),
+);
+
+interface RunFlags {
+  config: string;
+  duration?: string;
+  statusEvery: string;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function fail(command: string, message: string): void {
+  process.stderr.write(`mm ${command}: ${message.replace(/\s+/g, ' ')}\n`);
+  process.exitCode = EXIT_BAD_INPUT;
+}
+
+function secondsFlag(flag: string, text: string, allowZero: boolean): number | string {
+  const v = Number(text);
+  return Number.isFinite(v) && (allowZero ? v >= 0 : v > 0)
+    ? v
+    : `option "${flag}": expected a number ${allowZero ? '>= 0' : '> 0'} of seconds, got ${JSON.stringify(text)}`;
+}
+
+/** One status table: an asset per row (stdout, for a human watching the terminal). */
+export function formatStatus(status: EngineStatus): string {
+  const head = `transport ${status.transport} | fills ${status.fills}${status.killed ? ` | KILLED (${status.killReasons.join('; ')})` : ''}`;
+  const rows = status.assets.map((a) => {
+    const bids = a.quotes.map((q) => q.bid).filter((x): x is number => x !== null);
+    const asks = a.quotes.map((q) => q.ask).filter((x): x is number => x !== null);
+    const bid = bids.length > 0 ? String(Math.max(...bids)) : '-';
+    const ask = asks.length > 0 ? String(Math.min(...asks)) : '-';
+    const mid = Number.isFinite(a.midPrice) ? a.midPrice.toFixed(4) : '-';
+    return `  ${a.asset.padEnd(8)} mid ${mid.padStart(12)}  bid ${bid.padStart(11)}  ask ${ask.padStart(11)}  inv ${a.inventoryLots.toFixed(2).padStart(7)} lots  realized ${a.realizedQuote.toFixed(2).padStart(9)}  open ${a.unrealizedQuote.toFixed(2).padStart(9)}`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+/**
+ * Run the engine until SIGINT/SIGTERM (or `--duration`): Ctrl-C cancels every order, records the
+ * last fills and exits 0 once no order rests (1 if some could not be confirmed canceled).
+ */
+async function runEngine(command: string, flags: RunFlags): Promise<void> {
+  const duration =
+    flags.duration === undefined ? undefined : secondsFlag('--duration', flags.duration, false);
+  if (typeof duration === 'string') return fail(command, duration);
+  const statusEvery = secondsFlag('--status-every', flags.statusEvery, true);
+  if (typeof statusEvery === 'string') return fail(command, statusEvery);
+  const level = process.env.LOG_LEVEL ?? flags.logLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    return fail(
+      command,
+      `option "--log-level": expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`,
+    );
+  }
+  // Loaded on use: the engine (venues, Redis, metrics) is heavy for the other commands.
+  const { createLogger, Engine, EngineConfigError, loadEngineConfig } = await import('@mm/engine');
+  let config: Awaited<ReturnType<typeof loadEngineConfig>>;
+  try {
+    config = await loadEngineConfig(flags.config);
+  } catch (e) {
+    if (e instanceof EngineConfigError) return fail(command, `${flags.config}: ${e.message}`);
+    throw e;
+  }
+  // Logs are JSON lines on stderr; stdout carries the human status table.
+  const logger = createLogger({ level, destination: process.stderr });
+  const engine = await Engine.start(config, { logger });
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  out(
+    `mm ${command}: ${config.assets.length} assets on ${config.venues.length} venues, transport ${engine.transportKind}` +
+      (engine.metricsUrl ? `, metrics ${engine.metricsUrl}/metrics` : '') +
+      '. Ctrl-C stops (cancels every order).',
+  );
+  const statusTimer =
+    statusEvery > 0
+      ? setInterval(() => out(formatStatus(engine.status())), statusEvery * 1000)
+      : undefined;
+  const finished = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.once(signal, () => process.exit(130)); // a second Ctrl-C does not wait
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    if (duration !== undefined) setTimeout(() => resolve(`duration ${duration}s`), duration * 1000);
+  });
+  const reason = await finished;
+  if (statusTimer) clearInterval(statusTimer);
+  const report = await engine.stop(reason);
+  out(formatStatus(engine.status()));
+  out(
+    `mm ${command}: stopped (${reason}); ${report.fillsRecorded} fills recorded, ${report.leftoverOrders} orders left open`,
+  );
+  process.exitCode = report.leftoverOrders === 0 ? 0 : 1;
+  // Venue sockets and Redis clients are closed; anything else must not keep us alive.
+  setTimeout(() => process.exit(), 200).unref();
+}
+
+function withRunOptions(cmd: Command, defaultConfig?: string): Command {
+  if (defaultConfig === undefined) {
+    cmd.requiredOption('--config <file>', 'engine config, YAML or JSON');
+  } else {
+    cmd.option('--config <file>', 'engine config, YAML or JSON', defaultConfig);
+  }
+  return cmd
+    .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C or SIGTERM)')
+    .option('--status-every <seconds>', 'print the status table this often; 0: never', '5')
+    .option(
+      '--log-level <level>',
+      `log level (${LOG_LEVELS.join(', ')}); LOG_LEVEL overrides`,
+      'info',
+    );
+}
+
+/** `mm run --config FILE`: the engine on any config. */
+export function addRunCommand(program: Command): void {
+  withRunOptions(
+    program.command('run').description('Run the market-making engine on a config file'),
+  ).action((flags: RunFlags) => runEngine('run', flags));
+}
+
+/** `mm start`: the engine on the default config (simulated venues). */
+export function addStartEngineCommand(program: Command): void {
+  withRunOptions(
+    program
+      .command('start')
+      .description(
+        'Run the engine on the default config: three assets, two simulated venues, exact HJB quotes',
+      ),
+    DEFAULT_CONFIG_PATH,
+  ).action((flags: RunFlags) => runEngine('start', flags));
+}

@@ -1,0 +1,774 @@
+import {
+  type Subscription as BusSubscription,
+  connectTransport,
+  ENVELOPE_VERSION,
+  type Message,
+  type StreamNames,
+  streamNames,
+  type Transport,
+} from '@mm/contracts';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
+import { createEngineMetrics, type EngineMetrics } from '../metrics/engineMetrics.js';
+import { startMetricsServer } from '../metrics/metricsServer.js';
+import { type OrderEvent, OrderManager } from '../orders/OrderManager.js';
+import { assetPipeline, type PortfolioInventory } from '../pipeline/assetPipeline.js';
+import type { OrderAction } from '../pipeline/orderDiff.js';
+import {
+  type AssetState,
+  type BookEvent,
+  initialAssetState,
+  makeStateReducer,
+} from '../pipeline/stateReducer.js';
+import { FileFillLedger } from '../portfolio/FileFillLedger.js';
+import type { FillLedger } from '../portfolio/FillLedger.js';
+import type { Portfolio } from '../portfolio/Portfolio.js';
+import { RedisFillLedger } from '../portfolio/RedisFillLedger.js';
+import { reconcilePositions } from '../portfolio/reconcile.js';
+import { recoverFills } from '../portfolio/recoverFills.js';
+import type { Venue, VenueFill } from '../venues/Venue.js';
+import { sessionTag, tagAction } from './clientIds.js';
+import { createVenue } from './createVenue.js';
+import { FillRecorder } from './fillRecorder.js';
+import { KillSwitch } from './killSwitch.js';
+import type { Logger } from './logger.js';
+import { checkParamsUpdate } from './paramsUpdate.js';
+import { policyFromConfig, SwappablePolicy } from './policyFromConfig.js';
+import { betterQuote, buildSnapshot } from './snapshot.js';
+
+export interface EngineDeps {
+  logger: Logger;
+  /** Clock and timers of pipelines and simulated venues (default `asyncScheduler`). */
+  scheduler?: SchedulerLike;
+  /** Epoch milliseconds (default `Date.now`). */
+  nowMs?: () => number;
+  /** Where credentials are read from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Use this transport instead of connecting to `config.redis` (it is closed on stop). */
+  transport?: Transport;
+  /** Randomness of the session tag only (default `Math.random`). */
+  random?: () => number;
+}
+
+/** One asset quoted on one venue: a pipeline and its subscription. */
+interface Leg {
+  asset: AssetConfig;
+  venue: string;
+  policy: SwappablePolicy;
+  subscription: Subscription | undefined;
+  /** Reasons the risk gate pulled quotes at the last decision (for stale-data edges). */
+  lastReasons: ReadonlySet<string>;
+}
+
+/** What `stop` reports. */
+export interface ShutdownReport {
+  reason: string;
+  /** Orders still open on a venue after every cancel attempt (should be 0). */
+  leftoverOrders: number;
+  fillsRecorded: number;
+}
+
+/** A point-in-time view of the engine, for the CLI and tests. */
+export interface EngineStatus {
+  transport: 'redis' | 'in-process';
+  killed: boolean;
+  killReasons: string[];
+  assets: Array<{
+    asset: string;
+    midPrice: number;
+    inventoryLots: number;
+    realizedQuote: number;
+    unrealizedQuote: number;
+    quotes: Array<{ venue: string; bid: number | null; ask: number | null }>;
+  }>;
+  fills: number;
+  ledgerQueued: number;
+}
+
+const RECOVERY_MARGIN_MS = 60_000;
+const KILL_KEY_POLL_MS = 250;
+const SHUTDOWN_CANCEL_ATTEMPTS = 5;
+
+/**
+ * The market-making engine: venues, one pipeline per (asset, venue) sharing one portfolio
+ * inventory, order managers, the fill ledger, the bus, metrics and the kill switch. Build it with
+ * `Engine.start(config, deps)`; `stop()` cancels every order and releases everything.
+ */
+export class Engine {
+  readonly killSwitch = new KillSwitch();
+  readonly metrics: EngineMetrics;
+  private readonly scheduler: SchedulerLike;
+  private readonly nowMs: () => number;
+  private readonly log: Logger;
+  private readonly names: StreamNames;
+  private readonly tag: string;
+  private readonly assets = new Map<string, AssetConfig>();
+  private readonly venues = new Map<string, Venue>();
+  private readonly managers = new Map<string, OrderManager>();
+  private readonly legs: Leg[] = [];
+  private readonly mids = new Map<string, number>();
+  private readonly lotSizeBase: Record<string, number> = {};
+  private readonly subscriptions: Subscription[] = [];
+  private readonly busSubscriptions: BusSubscription[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private transport!: Transport;
+  private redis: Redis | undefined;
+  private ledger!: FillLedger;
+  private portfolio!: Portfolio;
+  private recorder!: FillRecorder;
+  private inventory$!: BehaviorSubject<PortfolioInventory>;
+  private metricsServer: { url: string; close(): Promise<void> } | undefined;
+  private fillsRecorded = 0;
+  private stopping: Promise<ShutdownReport> | undefined;
+
+  private constructor(
+    readonly config: EngineConfig,
+    private readonly deps: EngineDeps,
+  ) {
+    this.scheduler = deps.scheduler ?? asyncScheduler;
+    this.nowMs = deps.nowMs ?? Date.now;
+    this.log = deps.logger;
+    this.names = streamNames(config.redis.prefix);
+    this.tag = sessionTag(this.nowMs(), deps.random ?? Math.random);
+    this.metrics = createEngineMetrics();
+    for (const a of config.assets) {
+      this.assets.set(a.symbol, a);
+      this.lotSizeBase[a.symbol] = a.lotSizeBase;
+    }
+  }
+
+  /** Validate-free start: `config` must come from `parseEngineConfig`/`loadEngineConfig`. */
+  static async start(config: EngineConfig, deps: EngineDeps): Promise<Engine> {
+    const engine = new Engine(config, deps);
+    try {
+      await engine.init();
+    } catch (e) {
+      await engine.stop(`start-up failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
+    return engine;
+  }
+
+  /** Prometheus URL, when metrics are served. */
+  get metricsUrl(): string | undefined {
+    return this.metricsServer?.url;
+  }
+
+  get transportKind(): 'redis' | 'in-process' {
+    return this.transport.kind;
+  }
+
+  /** The Prometheus registry of this engine (tests scrape it directly). */
+  get registry(): Registry {
+    return this.metrics.registry;
+  }
+
+  private async init(): Promise<void> {
+    const { config } = this;
+    if (config.metrics.enabled) {
+      this.metricsServer = await startMetricsServer({
+        host: config.metrics.host,
+        port: config.metrics.port,
+        registry: this.metrics.registry,
+      });
+      this.log.info({ url: this.metricsServer.url }, 'metrics served');
+    }
+    await this.connectBus();
+    await this.openLedger();
+    await this.openVenues();
+    await this.recover();
+    this.startLegs();
+    this.subscribeBus();
+    this.startTimers();
+    this.log.info(
+      {
+        assets: config.assets.map((a) => a.symbol),
+        venues: [...this.venues.keys()],
+        legs: this.legs.length,
+        session: this.tag,
+      },
+      'engine started',
+    );
+  }
+
+  private async connectBus(): Promise<void> {
+    const { redis } = this.config;
+    const onReject = (e: { stream: string; direction: string; error: Error }) => {
+      this.metrics.busRejected.inc({ stream: e.stream, direction: e.direction });
+      this.log.warn(
+        { stream: e.stream, direction: e.direction, err: e.error.message },
+        'bus message rejected',
+      );
+    };
+    if (this.deps.transport) {
+      this.transport = this.deps.transport;
+    } else {
+      const connected = await connectTransport({
+        url: redis.url,
+        prefix: redis.prefix,
+        timeoutMs: redis.connectTimeoutMs,
+        onReject,
+      });
+      this.transport = connected.transport;
+      if (connected.kind === 'in-process') {
+        this.log.warn(
+          { reason: connected.fallbackReason },
+          'Redis unreachable: embedded mode (in-process transport, file ledger); mm kill cannot reach this engine, use Ctrl-C or SIGTERM',
+        );
+      }
+    }
+    if (this.transport.kind === 'redis') {
+      this.redis = new Redis(redis.url, {
+        maxRetriesPerRequest: 2,
+        protocol: 2,
+        lazyConnect: false,
+      });
+      this.redis.on('error', (e) => this.log.debug({ err: e.message }, 'redis client error'));
+      this.log.info({ url: redis.url, prefix: redis.prefix }, 'Redis transport');
+    }
+  }
+
+  private async openLedger(): Promise<void> {
+    const onSkipped = (r: { code: string; at: string; message: string }) =>
+      this.log.error(r, 'ledger record skipped on load');
+    this.ledger = this.redis
+      ? new RedisFillLedger(this.redis, {
+          prefix: this.config.redis.prefix,
+          onSkipped,
+          ownsClient: false,
+        })
+      : await FileFillLedger.open({
+          dir: this.config.ledger.dir,
+          name: this.config.redis.prefix,
+          onSkipped,
+        });
+  }
+
+  private async openVenues(): Promise<void> {
+    // Positions per venue from the ledger, so a restarted simulated venue starts where it stopped.
+    const fills = await this.ledger.load();
+    const positions = new Map<string, Record<string, number>>();
+    for (const f of fills) {
+      const p = positions.get(f.venue) ?? {};
+      p[f.asset] = (p[f.asset] ?? 0) + (f.side === 'buy' ? f.sizeBase : -f.sizeBase);
+      positions.set(f.venue, p);
+    }
+    for (const vc of this.config.venues) {
+      const venue = await createVenue(vc, this.config.assets, {
+        scheduler: this.scheduler,
+        nowMs: this.nowMs,
+        env: this.deps.env ?? process.env,
+        logger: this.log,
+        initialPositionsBase: positions.get(vc.name) ?? {},
+      });
+      await venue.connect();
+      this.venues.set(vc.name, venue);
+      this.managers.set(
+        vc.name,
+        new OrderManager({
+          venue,
+          lotSizeBase: (asset: string) => this.lotSizeBase[asset] ?? 1,
+          postOnly: this.config.orders.postOnly,
+          maxOrdersPerSec: this.config.risk.maxOrdersPerSec,
+          maxAttempts: this.config.orders.maxAttempts,
+          retryBaseMs: this.config.orders.retryBaseMs,
+          scheduler: this.scheduler,
+          onEvent: (e) => this.onOrderEvent(vc.name, e),
+        }),
+      );
+      // Orders left by an earlier session on the assets this engine quotes are not ours to keep.
+      for (const asset of this.venueAssets(vc.name)) {
+        const open = await venue.openOrders(asset);
+        if (open.length > 0) {
+          this.log.warn(
+            { venue: vc.name, asset, count: open.length },
+            'canceling orders left open',
+          );
+          await venue.cancelAll(asset);
+        }
+      }
+      this.log.info({ venue: vc.name, kind: vc.kind, mode: vc.mode }, 'venue connected');
+    }
+  }
+
+  /** Assets the engine quotes on `venue`. */
+  private venueAssets(venue: string): string[] {
+    const vc = this.config.venues.find((v) => v.name === venue);
+    if (!vc) return [];
+    const listed = vc.kind === 'ccxt' ? Object.keys(vc.symbols) : [...this.assets.keys()];
+    return (vc.assets ?? listed).filter((a) => this.assets.has(a));
+  }
+
+  private async recover(): Promise<void> {
+    const recovered = await recoverFills({
+      ledger: this.ledger,
+      venues: [...this.venues.values()].map((v) => ({
+        name: v.name,
+        fillsSince: (ms: number) => v.fillsSince(ms),
+      })),
+      marginMs: RECOVERY_MARGIN_MS,
+    });
+    this.portfolio = recovered.portfolio;
+    this.log.info(
+      {
+        loaded: recovered.loaded,
+        recovered: recovered.recovered,
+        duplicates: recovered.duplicates,
+        corrupt: recovered.corrupt,
+      },
+      'fill ledger loaded',
+    );
+    this.inventory$ = new BehaviorSubject(this.inventorySnapshot());
+    this.recorder = new FillRecorder({
+      ledger: this.ledger,
+      apply: (fill) => this.applyFill(fill),
+      onOutcome: (o) => {
+        if (o.kind === 'invalid') {
+          this.metrics.fillsInvalid.inc({ venue: o.fill.venue });
+          this.log.error(
+            { venue: o.fill.venue, fillId: o.fill.fillId, err: o.error.message },
+            'fill rejected',
+          );
+        } else if (o.kind === 'duplicate') {
+          this.log.debug({ venue: o.fill.venue, fillId: o.fill.fillId }, 'duplicate fill ignored');
+        }
+      },
+      onLedgerHealth: (h) => {
+        if (h.up) {
+          this.killSwitch.release('ledger');
+          this.log.info('fill ledger reachable again: quoting resumes');
+        } else {
+          this.killSwitch.kill('ledger', h.error.message);
+          this.log.error(
+            { err: h.error.message },
+            'fill ledger unreachable: quotes pulled, fills queued',
+          );
+        }
+      },
+    });
+    for (const venue of this.venues.values()) {
+      this.subscriptions.push(
+        venue.fills().subscribe({
+          next: (fill) => this.recorder.record(fill),
+          error: (e: unknown) =>
+            this.log.error({ venue: venue.name, err: String(e) }, 'fill stream failed'),
+        }),
+      );
+    }
+    await this.reconcile();
+  }
+
+  private applyFill(fill: VenueFill): void {
+    this.portfolio.applyFill(fill);
+    this.fillsRecorded++;
+    this.managers.get(fill.venue)?.onFill(fill);
+    const lotSize = this.lotSizeBase[fill.asset] ?? 1;
+    this.metrics.fills.inc({
+      asset: fill.asset,
+      venue: fill.venue,
+      side: fill.side,
+      role: fill.role,
+    });
+    this.metrics.onFill(fill, this.nowMs());
+    this.publish(this.names.fills, {
+      v: ENVELOPE_VERSION,
+      type: 'fill',
+      ts: this.nowMs(),
+      source: `engine:${this.tag}`,
+      payload: {
+        id: `${fill.venue}:${fill.fillId}`,
+        asset: fill.asset,
+        venue: fill.venue,
+        side: fill.side,
+        price: fill.price,
+        lots: fill.sizeBase / lotSize,
+        role: fill.role,
+        fee: fill.feeQuote,
+        ts: fill.tsMs,
+      },
+    });
+    this.inventory$.next(this.inventorySnapshot());
+  }
+
+  private inventorySnapshot(): PortfolioInventory {
+    return this.portfolio.snapshot(Object.fromEntries(this.mids), this.lotSizeBase);
+  }
+
+  private startLegs(): void {
+    const { config } = this;
+    const sessionStartMs = this.scheduler.now();
+    for (const venueName of this.venues.keys()) {
+      for (const symbol of this.venueAssets(venueName)) {
+        const asset = this.assets.get(symbol);
+        if (!asset) continue;
+        const leg: Leg = {
+          asset,
+          venue: venueName,
+          policy: new SwappablePolicy(policyFromConfig(asset)),
+          subscription: undefined,
+          lastReasons: new Set(),
+        };
+        const venue = this.venues.get(venueName)!;
+        const market = venue.market(symbol);
+        const pipeline = assetPipeline({
+          asset: {
+            symbol,
+            tickSize: Math.max(asset.tickSize, market.tickSize),
+            lotSizeBase: asset.lotSizeBase,
+            quoteSizeLots: asset.quoteSizeLots,
+          },
+          book$: this.timedBooks(symbol, venueName, venue.books(symbol)),
+          inventory$: this.inventory$,
+          killSwitch$: this.killSwitch.forAsset(symbol),
+          policy: leg.policy,
+          limits: {
+            positionLimitLots: asset.positionLimitLots ?? config.risk.positionLimitLots,
+            portfolioNotionalLimit: config.risk.portfolioNotionalLimit,
+            staleDataTimeoutMs: config.risk.staleDataTimeoutMs,
+            priceBandBps: config.risk.priceBandBps,
+          },
+          toleranceTicks: config.replaceToleranceTicks,
+          sessionStartMs,
+          scheduler: this.scheduler,
+          onDecision: (decision) => this.onDecision(leg, decision.reasons),
+          onRestart: (error: string) => {
+            this.metrics.pipelineRestarts.inc({ asset: symbol, venue: venueName });
+            this.log.error(
+              { asset: symbol, venue: venueName, err: error },
+              'pipeline failed: quotes pulled, restarting',
+            );
+          },
+        });
+        leg.subscription = pipeline.subscribe({
+          next: (action) => this.route(venueName, action),
+          error: (e: unknown) =>
+            this.log.error({ asset: symbol, venue: venueName, err: String(e) }, 'pipeline ended'),
+        });
+        this.legs.push(leg);
+      }
+    }
+  }
+
+  /** Books of one leg, timed from arrival to the end of the synchronous pipeline (tick-to-quote). */
+  private timedBooks(
+    asset: string,
+    venue: string,
+    books: Observable<BookEvent>,
+  ): Observable<BookEvent> {
+    const reducer = makeStateReducer();
+    let state: AssetState = initialAssetState;
+    return new Observable<BookEvent>((subscriber) =>
+      books.subscribe({
+        next: (book) => {
+          this.metrics.bookUpdates.inc({ asset, venue });
+          state = reducer(state, book);
+          if (state.invalid === null && state.ready) {
+            this.mids.set(asset, state.midPrice);
+            this.metrics.midPrice.set({ asset }, state.midPrice);
+          } else if (state.invalid !== null) {
+            this.metrics.badBooks.inc({ asset, venue, reason: state.invalid });
+          }
+          const t0 = performance.now();
+          subscriber.next(book);
+          this.metrics.tickToQuote.observe({ asset }, (performance.now() - t0) / 1000);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => subscriber.complete(),
+      }),
+    );
+  }
+
+  private onDecision(leg: Leg, reasons: ReadonlyArray<string>): void {
+    const now = new Set(reasons);
+    for (const r of now) {
+      if (!leg.lastReasons.has(r)) {
+        this.metrics.riskPulls.inc({ asset: leg.asset.symbol, reason: r });
+        if (r === 'staleData')
+          this.metrics.staleData.inc({ asset: leg.asset.symbol, venue: leg.venue });
+      }
+    }
+    leg.lastReasons = now;
+  }
+
+  private route(venue: string, action: OrderAction): void {
+    const manager = this.managers.get(venue);
+    if (!manager) return;
+    this.metrics.orderActions.inc({ venue, kind: action.kind });
+    if (action.kind === 'cancelAll') {
+      manager
+        .cancelAll(action.asset)
+        .catch((e: unknown) =>
+          this.log.error({ venue, asset: action.asset, err: String(e) }, 'cancel-all failed'),
+        );
+      return;
+    }
+    manager.submit(tagAction(action, this.tag));
+  }
+
+  private onOrderEvent(venue: string, e: OrderEvent): void {
+    this.metrics.onOrderEvent(venue, e);
+    if (e.kind === 'rejected' || e.kind === 'failed') {
+      this.log.warn({ venue, ...e }, `order ${e.kind}`);
+    } else {
+      this.log.debug({ venue, ...e }, `order ${e.kind}`);
+    }
+  }
+
+  private subscribeBus(): void {
+    this.busSubscriptions.push(
+      this.transport.subscribe(this.names.params, (m) => this.onParams(m)),
+      this.transport.subscribe(this.names.control, (m) => this.onControl(m)),
+    );
+    this.subscriptions.push(
+      this.killSwitch.changes().subscribe((s) => {
+        const killed = s.global.size > 0;
+        this.metrics.killSwitch.set(killed ? 1 : 0);
+        if (s.global.size > 0 || s.assets.size > 0) {
+          this.log.warn(
+            { global: Object.fromEntries(s.global), assets: Object.fromEntries(s.assets) },
+            'kill switch held',
+          );
+        }
+      }),
+    );
+  }
+
+  private onParams(message: Message): void {
+    if (message.type !== 'params') return;
+    const result = checkParamsUpdate(message, {
+      assets: this.config.assets,
+      positionLimitLots: (a) => a.positionLimitLots ?? this.config.risk.positionLimitLots,
+      maxChangeFactor: this.config.maxParamChangeFactor,
+      nowMs: this.nowMs(),
+    });
+    if (!result.ok) {
+      for (const a of message.payload.assets)
+        this.metrics.paramUpdates.inc({ asset: a.asset, result: 'rejected' });
+      this.log.warn(
+        { source: message.source, field: result.field, reason: result.reason },
+        'parameter update rejected',
+      );
+      return;
+    }
+    for (const u of result.assets) {
+      for (const leg of this.legs) if (leg.asset.symbol === u.asset) leg.policy.swap(u.policy);
+      this.metrics.paramUpdates.inc({ asset: u.asset, result: 'applied' });
+      this.metrics.onModel(u.asset, u.params);
+      this.log.info(
+        { source: message.source, asset: u.asset, params: u.params, qMaxLots: u.qMaxLots },
+        'parameter update applied',
+      );
+    }
+  }
+
+  private onControl(message: Message): void {
+    if (message.type !== 'control') return;
+    const { command, asset, reason } = message.payload;
+    if (asset !== undefined && !this.assets.has(asset)) {
+      this.log.warn({ asset, command }, 'control command for an unknown asset ignored');
+      return;
+    }
+    const why = reason ?? `control from ${message.source}`;
+    if (command === 'kill') {
+      if (asset === undefined) this.killSwitch.kill('control', why);
+      else this.killSwitch.killAsset(asset, why);
+    } else if (asset === undefined) {
+      this.killSwitch.release('control');
+      this.killSwitch.releaseAllAssets();
+    } else {
+      this.killSwitch.releaseAsset(asset);
+    }
+    this.log.warn({ command, asset: asset ?? 'all', reason: why }, 'control command');
+  }
+
+  private startTimers(): void {
+    const every = (ms: number, fn: () => void | Promise<void>) => {
+      const t = setInterval(() => {
+        Promise.resolve(fn()).catch((e: unknown) =>
+          this.log.error({ err: String(e) }, 'periodic task failed'),
+        );
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.config.snapshotIntervalMs, () => this.publishSnapshot());
+    every(this.config.reconcileIntervalMs, () => this.reconcile());
+    if (this.redis) {
+      const key = `mm:${this.config.redis.prefix}:kill`;
+      every(KILL_KEY_POLL_MS, async () => {
+        const value = await this.redis!.get(key);
+        if (value === null) this.killSwitch.release('redis-key');
+        else this.killSwitch.kill('redis-key', value || 'kill key set');
+      });
+    }
+  }
+
+  private publish(stream: string, message: Message): void {
+    this.transport.publish(stream, message);
+  }
+
+  /** Periodic: inventory notional at current mids, gauges, and the bus snapshot. */
+  private publishSnapshot(): void {
+    this.inventory$.next(this.inventorySnapshot());
+    const stats = this.transport.stats();
+    this.metrics.redisPublishLag.set(stats.lastPublishLagMs / 1000);
+    const status = this.status();
+    for (const a of status.assets) this.metrics.onAssetStatus(a, this.assets.get(a.asset)!);
+    this.publish(this.names.snapshots, {
+      v: ENVELOPE_VERSION,
+      type: 'snapshot',
+      ts: this.nowMs(),
+      source: `engine:${this.tag}`,
+      payload: buildSnapshot(
+        status.assets.map((a) => {
+          let bid: { price: number; lots: number } | null = null;
+          let ask: { price: number; lots: number } | null = null;
+          const size = this.assets.get(a.asset)?.quoteSizeLots ?? 1;
+          for (const q of a.quotes) {
+            bid = betterQuote('bid', bid, q.bid === null ? null : { price: q.bid, lots: size });
+            ask = betterQuote('ask', ask, q.ask === null ? null : { price: q.ask, lots: size });
+          }
+          return {
+            asset: a.asset,
+            midPrice: a.midPrice,
+            bid,
+            ask,
+            inventoryLots: a.inventoryLots,
+            realizedQuote: a.realizedQuote,
+            unrealizedQuote: a.unrealizedQuote,
+          };
+        }),
+      ),
+    });
+  }
+
+  /** Venue positions against the ledger's, and venue orders against the managers'. */
+  async reconcile(): Promise<void> {
+    const venuePositions = [];
+    for (const [name, venue] of this.venues) {
+      try {
+        venuePositions.push({ venue: name, positions: await venue.positions() });
+        await this.managers.get(name)?.reconcile();
+      } catch (e) {
+        this.log.warn({ venue: name, err: String(e) }, 'reconciliation skipped: venue unavailable');
+      }
+    }
+    const rows = reconcilePositions(this.portfolio, venuePositions, {
+      lotSizeBase: this.lotSizeBase,
+      toleranceLots: 1e-6,
+    });
+    for (const r of rows) {
+      this.metrics.inventoryDrift.set({ asset: r.asset, venue: r.venue }, r.driftLots);
+      if (r.exceeds) {
+        this.log.error(
+          {
+            venue: r.venue,
+            asset: r.asset,
+            ledgerBase: r.ledgerBase,
+            venueBase: r.venueBase,
+            driftLots: r.driftLots,
+          },
+          'inventory drift: ledger and venue disagree',
+        );
+      }
+    }
+  }
+
+  status(): EngineStatus {
+    const assets = [...this.assets.values()].map((a) => {
+      const mid = this.mids.get(a.symbol) ?? Number.NaN;
+      const quotes = this.legs
+        .filter((l) => l.asset.symbol === a.symbol)
+        .map((l) => {
+          const live = this.managers.get(l.venue)?.live(a.symbol);
+          return { venue: l.venue, bid: live?.bid?.price ?? null, ask: live?.ask?.price ?? null };
+        });
+      return {
+        asset: a.symbol,
+        midPrice: mid,
+        inventoryLots: this.portfolio.inventoryLots(a.symbol, a.lotSizeBase),
+        realizedQuote: this.portfolio.realized(a.symbol),
+        unrealizedQuote: Number.isFinite(mid) ? this.portfolio.unrealized(a.symbol, mid) : 0,
+        quotes,
+      };
+    });
+    const s = this.killSwitch.state;
+    return {
+      transport: this.transport.kind,
+      killed: s.global.size > 0,
+      killReasons: [...s.global.entries()].map(([k, v]) => `${k}: ${v}`),
+      assets,
+      fills: this.fillsRecorded,
+      ledgerQueued: this.recorder?.queued ?? 0,
+    };
+  }
+
+  /**
+   * Graceful shutdown: hold the kill switch, stop the pipelines, cancel every order and check the
+   * venues have none left, record the fills that arrived meanwhile, then close everything.
+   */
+  stop(reason = 'stop'): Promise<ShutdownReport> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<ShutdownReport> {
+    this.log.warn({ reason }, 'shutting down: canceling every order');
+    this.killSwitch.kill('shutdown', reason);
+    for (const leg of this.legs) leg.subscription?.unsubscribe();
+    for (const t of this.timers) clearInterval(t);
+    let leftoverOrders = 0;
+    for (const [name, venue] of this.venues) {
+      const manager = this.managers.get(name);
+      const assets = this.venueAssets(name);
+      try {
+        await manager?.cancelAll();
+        await manager?.drain();
+        for (let attempt = 1; attempt <= SHUTDOWN_CANCEL_ATTEMPTS; attempt++) {
+          const open = (await venue.openOrders()).filter((o) => assets.includes(o.asset));
+          if (open.length === 0) break;
+          if (attempt === SHUTDOWN_CANCEL_ATTEMPTS) {
+            leftoverOrders += open.length;
+            this.log.error(
+              { venue: name, open: open.map((o) => o.clientOrderId) },
+              'orders left open after shutdown',
+            );
+            break;
+          }
+          for (const a of assets) await venue.cancelAll(a);
+        }
+      } catch (e) {
+        leftoverOrders += 1;
+        this.log.error({ venue: name, err: String(e) }, 'could not confirm orders canceled');
+      }
+    }
+    await this.recorder?.idle();
+    for (const s of this.subscriptions) s.unsubscribe();
+    for (const s of this.busSubscriptions) await s.unsubscribe().catch(() => {});
+    if (this.portfolio) this.publishSnapshotQuietly();
+    await this.transport?.close().catch(() => {});
+    await this.ledger?.close().catch(() => {});
+    for (const venue of this.venues.values()) await venue.close().catch(() => {});
+    this.redis?.disconnect();
+    await this.metricsServer?.close().catch(() => {});
+    const report = { reason, leftoverOrders, fillsRecorded: this.fillsRecorded };
+    this.log.info(report, 'engine stopped');
+    return report;
+  }
+
+  private publishSnapshotQuietly(): void {
+    try {
+      this.publishSnapshot();
+    } catch {
+      // best effort on the way out
+    }
+  }
+}

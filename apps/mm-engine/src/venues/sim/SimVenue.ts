@@ -1,0 +1,492 @@
+import {
+  arithmeticBrownian,
+  type BookPath,
+  bpsFees,
+  createRng,
+  exponentialFills,
+  type FeeModel,
+  type FillModel,
+  type MidPath,
+  type Rng,
+  syntheticBook,
+} from '@mm/simulator';
+import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import type { AssetConfig, SimVenueConfig } from '../../config/engineConfigSchema.js';
+import { TokenBucket } from '../../orders/tokenBucket.js';
+import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
+import {
+  type MarketInfo,
+  type OrderRequest,
+  type OrderSide,
+  type Venue,
+  type VenueCapabilities,
+  VenueError,
+  type VenueFill,
+  type VenueOrder,
+  type VenuePositions,
+} from '../Venue.js';
+import { drawFault, type InjectedFault } from './faults.js';
+import { lotFillsInStep } from './lotFills.js';
+
+/** What a `SimVenue` needs besides its config. */
+export interface SimVenueDeps {
+  /** Clock and timers: `asyncScheduler` in the engine, a `VirtualTimeScheduler` in tests. */
+  scheduler: SchedulerLike;
+  /** Starting signed positions per asset, base units (default flat). */
+  initialPositionsBase?: Record<string, number>;
+  /**
+   * Prefix of venue order ids and fill ids, so that ids stay unique across restarts (default:
+   * `scheduler.now()` at construction in base 36; `0` under a fresh virtual scheduler).
+   */
+  sessionId?: string;
+  /**
+   * Order calls per second the venue accepts; beyond that a call fails `rateLimited` with
+   * `retryAfterMs` (default: no venue-side limit). Not part of the config: a test knob.
+   */
+  rateLimitPerSec?: number;
+}
+
+/** Levels per side of the synthetic book. */
+const BOOK_LEVELS = 10;
+/** Mean size at the touch, lots. */
+const TOUCH_SIZE_LOTS = 5;
+/** Relative tolerance of the tick and size-step checks, in steps. */
+const GRID_EPS = 1e-6;
+
+/** One quoted asset's true market: mid path, book, fill model and their rng streams. */
+interface SimMarket {
+  readonly config: AssetConfig;
+  readonly info: MarketInfo;
+  readonly midPath: MidPath;
+  readonly midRng: Rng;
+  readonly book: BookPath;
+  readonly bookRng: Rng;
+  readonly fillRng: Rng;
+  readonly fillModel: FillModel;
+  readonly books$: Subject<BookEvent>;
+}
+
+/** A resting order; `VenueOrder` plus what the matching needs. */
+interface SimOrder extends VenueOrder {
+  postOnly: boolean;
+}
+
+/** Mutable order calls answer through this. */
+type Call<T> = (fault: InjectedFault) => T;
+
+const copyOrder = (o: SimOrder): VenueOrder => ({
+  asset: o.asset,
+  clientOrderId: o.clientOrderId,
+  venueOrderId: o.venueOrderId,
+  side: o.side,
+  price: o.price,
+  sizeBase: o.sizeBase,
+  filledBase: o.filledBase,
+  status: o.status,
+});
+
+/** True when `value` is a whole multiple of `step` (within `GRID_EPS` steps). */
+function onGrid(value: number, step: number): boolean {
+  const r = value / step;
+  return Math.abs(r - Math.round(r)) <= GRID_EPS;
+}
+
+const levelsOf = (prices: Float64Array, sizes: Float64Array): BookLevel[] =>
+  Array.from(prices, (p, i) => [p, sizes[i]!] as const);
+
+/**
+ * The built-in simulated venue. Each quoted asset's true market is the asset's own model: an
+ * arithmetic Brownian mid (`model.sigma`, price units per sqrt s) from `initialMidPrice` (default
+ * 100) and a synthetic L2 book on its tick grid (`BOOK_LEVELS` levels, touch size
+ * `TOUCH_SIZE_LOTS` lots), stepped every `bookIntervalMs` on the scheduler. After each step every
+ * resting order draws its lot fills: a Poisson count with rate `A exp(-k delta)` fills per second
+ * (`delta` the order's distance from the mid, price units), each fill one lot (`lotSizeBase`); an
+ * order the mid has crossed fills completely at its price. Fills are maker fills at the order
+ * price with `makerFeeBps`.
+ *
+ * Order calls answer after `latencyMs` on the scheduler (reads answer at once). A call may fail by
+ * injection (`transientErrorRate`, half of them after the venue applied the call; `rejectRate`
+ * for place and edit). Place validates at acknowledgement time: known asset, unused client order
+ * id (ids are never reused in a session, like most venues), price on the tick grid, size a
+ * multiple of the lot (`sizeStepBase = minSizeBase = lotSizeBase`), post-only not crossing the
+ * book. A crossing non-post-only order fills at once as a taker at the opposite touch.
+ *
+ * Seeded: asset `i` of the engine's asset list draws its mid from stream `4i + 1` and its book
+ * from stream `4i + 2` of `marketSeed` (default `seed`: venues sharing it quote the same market),
+ * its fills from stream `4i + 3` of `seed`; the faults use stream 0 of `seed`. One asset's path
+ * does not depend on which others are quoted.
+ */
+export class SimVenue implements Venue {
+  readonly name: string;
+  readonly capabilities: VenueCapabilities = { editOrder: true };
+  private readonly config: SimVenueConfig;
+  private readonly scheduler: SchedulerLike;
+  private readonly markets = new Map<string, SimMarket>();
+  private readonly fees: FeeModel;
+  private readonly faultRng: Rng;
+  private readonly fills$ = new Subject<VenueFill>();
+  private readonly open = new Map<string, SimOrder>();
+  private readonly usedIds = new Set<string>();
+  private readonly fillLog: VenueFill[] = [];
+  private readonly positionsBase = new Map<string, number>();
+  private readonly sessionId: string;
+  private readonly rateLimit: TokenBucket | null;
+  private timer: Subscription | null = null;
+  private lastStepMs = Number.NaN;
+  private connected = false;
+  private closed = false;
+  private orderSeq = 0;
+  private fillSeq = 0;
+
+  constructor(config: SimVenueConfig, assets: ReadonlyArray<AssetConfig>, deps: SimVenueDeps) {
+    this.config = config;
+    this.name = config.name;
+    this.scheduler = deps.scheduler;
+    this.sessionId = deps.sessionId ?? Math.floor(deps.scheduler.now()).toString(36);
+    this.fees = bpsFees({ makerBps: config.makerFeeBps, takerBps: config.takerFeeBps });
+    this.faultRng = createRng(config.seed, 0);
+    this.rateLimit =
+      deps.rateLimitPerSec === undefined
+        ? null
+        : new TokenBucket(
+            deps.rateLimitPerSec,
+            Math.max(1, deps.rateLimitPerSec),
+            deps.scheduler.now(),
+          );
+    const quoted = config.assets ?? assets.map((a) => a.symbol);
+    for (const symbol of quoted) {
+      const index = assets.findIndex((a) => a.symbol === symbol);
+      const asset = assets[index];
+      if (asset === undefined) {
+        throw new VenueError('fatal', config.name, `config.assets: unknown asset '${symbol}'`);
+      }
+      this.markets.set(symbol, this.startMarket(asset, index));
+    }
+    for (const [asset, base] of Object.entries(deps.initialPositionsBase ?? {})) {
+      if (!Number.isFinite(base)) {
+        throw new VenueError('fatal', config.name, `initialPositionsBase.${asset}: not finite`);
+      }
+      this.positionsBase.set(asset, base);
+    }
+  }
+
+  private startMarket(asset: AssetConfig, index: number): SimMarket {
+    const seed = this.config.seed;
+    const marketSeed = this.config.marketSeed ?? seed;
+    const midRng = createRng(marketSeed, 4 * index + 1);
+    const bookRng = createRng(marketSeed, 4 * index + 2);
+    const mid0 = this.config.initialMidPrice[asset.symbol] ?? 100;
+    const midPath = arithmeticBrownian({ sigmaPerSqrtSec: asset.model.sigma }).start(mid0, midRng);
+    const book = syntheticBook({
+      tickPrice: asset.tickSize,
+      levels: BOOK_LEVELS,
+      meanSizeBase: TOUCH_SIZE_LOTS * asset.lotSizeBase,
+    }).start(mid0, bookRng);
+    return {
+      config: asset,
+      info: {
+        asset: asset.symbol,
+        venueSymbol: asset.symbol,
+        tickSize: asset.tickSize,
+        sizeStepBase: asset.lotSizeBase,
+        minSizeBase: asset.lotSizeBase,
+      },
+      midPath,
+      midRng,
+      book,
+      bookRng,
+      fillRng: createRng(seed, 4 * index + 3),
+      fillModel: exponentialFills({ aPerSec: asset.model.A, kPerPrice: asset.model.k }),
+      books$: new Subject<BookEvent>(),
+    };
+  }
+
+  private marketOf(asset: string): SimMarket {
+    const m = this.markets.get(asset);
+    if (m === undefined) throw new VenueError('fatal', this.name, `asset '${asset}' is not listed`);
+    return m;
+  }
+
+  async connect(): Promise<void> {
+    if (this.closed) throw new VenueError('fatal', this.name, 'venue is closed');
+    if (this.connected) return;
+    this.connected = true;
+    this.lastStepMs = this.scheduler.now();
+    this.scheduleStep();
+  }
+
+  private scheduleStep(): void {
+    this.timer = this.scheduler.schedule(() => {
+      if (this.closed) return;
+      this.step();
+      this.scheduleStep();
+    }, this.config.bookIntervalMs);
+  }
+
+  /** Advance every market to now: mid, book, fills of resting orders, then the book event. */
+  private step(): void {
+    const now = this.scheduler.now();
+    const dtSec = (now - this.lastStepMs) / 1000;
+    this.lastStepMs = now;
+    if (!(dtSec > 0)) return;
+    for (const m of this.markets.values()) {
+      m.midPath.step(dtSec, m.midRng.normal(), m.midRng);
+      m.book.update(m.midPath.midPrice, dtSec, m.bookRng);
+      this.fillRestingOrders(m, dtSec);
+      m.books$.next({
+        tMs: now,
+        bids: levelsOf(m.book.bidPrices, m.book.bidSizes),
+        asks: levelsOf(m.book.askPrices, m.book.askSizes),
+      });
+    }
+  }
+
+  private fillRestingOrders(m: SimMarket, dtSec: number): void {
+    const mid = m.midPath.midPrice;
+    const lot = m.config.lotSizeBase;
+    for (const order of [...this.open.values()]) {
+      if (order.asset !== m.info.asset) continue;
+      const side = order.side === 'buy' ? 'bid' : 'ask';
+      const deltaPrice = side === 'bid' ? mid - order.price : order.price - mid;
+      const u = m.fillRng.uniform();
+      if (deltaPrice <= 0) {
+        this.execute(order, order.sizeBase - order.filledBase, order.price, 'maker');
+        continue;
+      }
+      const ratePerSec = m.fillModel.ratePerSec(side, deltaPrice, m.book);
+      const maxLots = Math.ceil((order.sizeBase - order.filledBase) / lot - GRID_EPS);
+      const lots = lotFillsInStep(ratePerSec, dtSec, u, maxLots);
+      for (let i = 0; i < lots && order.status === 'open'; i++) {
+        this.execute(order, Math.min(lot, order.sizeBase - order.filledBase), order.price, 'maker');
+      }
+    }
+  }
+
+  /** Record and emit one execution of `order`; a fully filled order leaves the book. */
+  private execute(order: SimOrder, sizeBase: number, price: number, role: 'maker' | 'taker'): void {
+    const fill: VenueFill = {
+      fillId: `${this.sessionId}-f${++this.fillSeq}`,
+      venue: this.name,
+      asset: order.asset,
+      clientOrderId: order.clientOrderId,
+      side: order.side,
+      price,
+      sizeBase,
+      role,
+      feeQuote: this.fees.feeQuote(role, price * sizeBase),
+      tsMs: this.scheduler.now(),
+    };
+    order.filledBase += sizeBase;
+    if (order.filledBase >= order.sizeBase * (1 - 1e-9)) {
+      order.filledBase = order.sizeBase;
+      order.status = 'filled';
+      this.open.delete(order.clientOrderId);
+    }
+    const signed = order.side === 'buy' ? sizeBase : -sizeBase;
+    this.positionsBase.set(order.asset, (this.positionsBase.get(order.asset) ?? 0) + signed);
+    this.fillLog.push(fill);
+    this.fills$.next(fill);
+  }
+
+  market(asset: string): MarketInfo {
+    return { ...this.marketOf(asset).info };
+  }
+
+  books(asset: string): Observable<BookEvent> {
+    return this.marketOf(asset).books$.asObservable();
+  }
+
+  fills(): Observable<VenueFill> {
+    return this.fills$.asObservable();
+  }
+
+  /** The true mid of `asset` now, price units (the book's mid is rounded to its ticks). */
+  midPrice(asset: string): number {
+    return this.marketOf(asset).midPath.midPrice;
+  }
+
+  /**
+   * Run an order call: draw its fault now, answer after `latencyMs` on the scheduler. `call`
+   * applies the call and returns the answer; a `transientAfter` fault throws after it ran.
+   */
+  private orderCall<T>(canReject: boolean, call: Call<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new VenueError('fatal', this.name, 'venue is closed'));
+    const now = this.scheduler.now();
+    if (this.rateLimit !== null && !this.rateLimit.tryTake(now)) {
+      const retryAfterMs = this.rateLimit.msUntilToken(now);
+      return this.answer(() => {
+        throw new VenueError('rateLimited', this.name, 'too many requests', retryAfterMs);
+      });
+    }
+    const fault = drawFault(this.faultRng, this.config, canReject);
+    return this.answer(() => {
+      if (fault === 'transientBefore') throw this.timeout();
+      if (fault === 'rejected') throw new VenueError('rejected', this.name, 'rejected (injected)');
+      const result = call(fault);
+      if (fault === 'transientAfter') throw this.timeout();
+      return result;
+    });
+  }
+
+  private timeout(): VenueError {
+    return new VenueError('transient', this.name, 'request timed out');
+  }
+
+  private answer<T>(run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.scheduler.schedule(() => {
+        try {
+          resolve(run());
+        } catch (error) {
+          reject(error);
+        }
+      }, this.config.latencyMs);
+    });
+  }
+
+  private rejected(message: string): VenueError {
+    return new VenueError('rejected', this.name, message);
+  }
+
+  /** Throws `rejected` unless price and size fit the market and a post-only order rests. */
+  private validate(
+    m: SimMarket,
+    side: OrderSide,
+    price: number,
+    sizeBase: number,
+    postOnly: boolean,
+  ): void {
+    if (!(price > 0) || !Number.isFinite(price)) throw this.rejected(`price: invalid (${price})`);
+    if (!onGrid(price, m.info.tickSize)) {
+      throw this.rejected(`price: ${price} is not a multiple of the tick ${m.info.tickSize}`);
+    }
+    if (!(sizeBase > 0) || !Number.isFinite(sizeBase)) {
+      throw this.rejected(`sizeBase: invalid (${sizeBase})`);
+    }
+    if (!onGrid(sizeBase, m.info.sizeStepBase)) {
+      throw this.rejected(`sizeBase: ${sizeBase} is not a multiple of ${m.info.sizeStepBase}`);
+    }
+    if (sizeBase < m.info.minSizeBase * (1 - GRID_EPS)) {
+      throw this.rejected(`sizeBase: ${sizeBase} is below the minimum ${m.info.minSizeBase}`);
+    }
+    if (postOnly && this.crosses(m, side, price)) {
+      throw this.rejected(`post-only ${side} at ${price} would cross the book`);
+    }
+  }
+
+  private crosses(m: SimMarket, side: OrderSide, price: number): boolean {
+    return side === 'buy' ? price >= m.book.bestAskPrice : price <= m.book.bestBidPrice;
+  }
+
+  placeOrder(request: OrderRequest): Promise<VenueOrder> {
+    return this.orderCall(true, () => {
+      const m = this.markets.get(request.asset);
+      if (m === undefined) throw this.rejected(`asset '${request.asset}' is not listed`);
+      if (request.side !== 'buy' && request.side !== 'sell') {
+        throw this.rejected(`side: invalid (${String(request.side)})`);
+      }
+      if (this.usedIds.has(request.clientOrderId)) {
+        throw this.rejected(`duplicate client order id '${request.clientOrderId}'`);
+      }
+      this.validate(m, request.side, request.price, request.sizeBase, request.postOnly);
+      this.usedIds.add(request.clientOrderId);
+      const order: SimOrder = {
+        asset: request.asset,
+        clientOrderId: request.clientOrderId,
+        venueOrderId: `${this.sessionId}-o${++this.orderSeq}`,
+        side: request.side,
+        price: request.price,
+        sizeBase: request.sizeBase,
+        filledBase: 0,
+        status: 'open',
+        postOnly: request.postOnly,
+      };
+      if (this.crosses(m, order.side, order.price)) {
+        const touch = order.side === 'buy' ? m.book.bestAskPrice : m.book.bestBidPrice;
+        this.execute(order, order.sizeBase, touch, 'taker');
+      } else {
+        this.open.set(order.clientOrderId, order);
+      }
+      return copyOrder(order);
+    });
+  }
+
+  /**
+   * Amend a resting order: new client order id, price and size (the new open size; `filledBase`
+   * restarts at 0), same venue order id. A rejected edit leaves the order unchanged.
+   */
+  editOrder(
+    asset: string,
+    clientOrderId: string,
+    change: { newClientOrderId: string; price: number; sizeBase: number },
+  ): Promise<VenueOrder> {
+    return this.orderCall(true, () => {
+      const order = this.open.get(clientOrderId);
+      if (order === undefined || order.asset !== asset) {
+        throw new VenueError('notFound', this.name, `no open order '${clientOrderId}'`);
+      }
+      const m = this.marketOf(asset);
+      if (change.newClientOrderId !== clientOrderId && this.usedIds.has(change.newClientOrderId)) {
+        throw this.rejected(`duplicate client order id '${change.newClientOrderId}'`);
+      }
+      this.validate(m, order.side, change.price, change.sizeBase, order.postOnly);
+      if (!order.postOnly && this.crosses(m, order.side, change.price)) {
+        throw this.rejected(`edit of ${order.side} to ${change.price} would cross the book`);
+      }
+      this.usedIds.add(change.newClientOrderId);
+      this.open.delete(clientOrderId);
+      order.clientOrderId = change.newClientOrderId;
+      order.price = change.price;
+      order.sizeBase = change.sizeBase;
+      order.filledBase = 0;
+      this.open.set(order.clientOrderId, order);
+      return copyOrder(order);
+    });
+  }
+
+  cancelOrder(asset: string, clientOrderId: string): Promise<void> {
+    return this.orderCall(false, () => {
+      const order = this.open.get(clientOrderId);
+      if (order === undefined || order.asset !== asset) {
+        throw new VenueError('notFound', this.name, `no open order '${clientOrderId}'`);
+      }
+      order.status = 'canceled';
+      this.open.delete(clientOrderId);
+    });
+  }
+
+  cancelAll(asset?: string): Promise<void> {
+    return this.orderCall(false, () => {
+      for (const order of [...this.open.values()]) {
+        if (asset !== undefined && order.asset !== asset) continue;
+        order.status = 'canceled';
+        this.open.delete(order.clientOrderId);
+      }
+    });
+  }
+
+  async openOrders(asset?: string): Promise<VenueOrder[]> {
+    const out: VenueOrder[] = [];
+    for (const o of this.open.values()) {
+      if (asset === undefined || o.asset === asset) out.push(copyOrder(o));
+    }
+    return out;
+  }
+
+  async positions(): Promise<VenuePositions> {
+    return { baseByAsset: Object.fromEntries(this.positionsBase) };
+  }
+
+  async fillsSince(sinceMs: number): Promise<VenueFill[]> {
+    return this.fillLog.filter((f) => f.tsMs >= sinceMs).map((f) => ({ ...f }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.timer?.unsubscribe();
+    this.timer = null;
+    for (const m of this.markets.values()) m.books$.complete();
+    this.fills$.complete();
+  }
+}
