@@ -104,6 +104,30 @@ describe('assetPipeline (marbles)', () => {
     });
   });
 
+  it('a resync forgets a side at the next decision only: the filled bid is placed again, the ask stays', () => {
+    const ts = newScheduler();
+    ts.run(({ cold, hot, expectObservable }) => {
+      // Same mid throughout: without the resync nothing would be sent after the first quotes.
+      const book$ = cold('a 9ms b 9ms c', { a: book(0, 100), b: book(10, 100), c: book(20, 100) });
+      const resync$ = hot('---- 10ms r', { r: 'bid' as const });
+      const out$ = assetPipeline({
+        asset: { symbol: 'X', tickSize: 0.1, lotSizeBase: 1, quoteSizeLots: 1 },
+        book$,
+        inventory$: cold('i', { i: flat }),
+        killSwitch$: cold('f', { f: false }),
+        policy: fixedPolicy,
+        limits,
+        resync$,
+        scheduler: ts,
+      });
+      expectObservable(out$, '^ 500ms !').toBe('(pq) 16ms r', {
+        p: place('X', 'bid', 0, 99.5),
+        q: place('X', 'ask', 1, 100.5),
+        r: place('X', 'bid', 2, 99.5),
+      });
+    });
+  });
+
   it('pulls the bid when inventory reaches the position limit', () => {
     const ts = newScheduler();
     ts.run(({ cold, expectObservable }) => {

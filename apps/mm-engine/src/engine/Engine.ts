@@ -14,6 +14,7 @@ import {
   BehaviorSubject,
   Observable,
   type SchedulerLike,
+  Subject,
   type Subscription,
 } from 'rxjs';
 import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
@@ -22,6 +23,7 @@ import { startMetricsServer } from '../metrics/metricsServer.js';
 import { type OrderEvent, OrderManager } from '../orders/OrderManager.js';
 import { assetPipeline, type PortfolioInventory } from '../pipeline/assetPipeline.js';
 import type { OrderAction } from '../pipeline/orderDiff.js';
+import type { QuoteSide } from '../pipeline/quoteIntent.js';
 import {
   type AssetState,
   type BookEvent,
@@ -56,6 +58,8 @@ export interface EngineDeps {
   transport?: Transport;
   /** Randomness of the session tag only (default `Math.random`). */
   random?: () => number;
+  /** Each tick-to-quote time, seconds (benchmarks; the histogram metric is always fed). */
+  onTickToQuote?: (asset: string, seconds: number) => void;
 }
 
 /** One asset quoted on one venue: a pipeline and its subscription. */
@@ -66,6 +70,8 @@ interface Leg {
   subscription: Subscription | undefined;
   /** Reasons the risk gate pulled quotes at the last decision (for stale-data edges). */
   lastReasons: ReadonlySet<string>;
+  /** Sides whose order went away on the venue (filled, rejected): placed again at the next decision. */
+  resync: Subject<QuoteSide>;
 }
 
 /** What `stop` reports. */
@@ -123,7 +129,9 @@ export class Engine {
   private redis: Redis | undefined;
   private ledger!: FillLedger;
   private portfolio!: Portfolio;
-  private recorder!: FillRecorder;
+  private recorder: FillRecorder | undefined;
+  /** Fills received before the recorder exists (during start-up recovery). */
+  private readonly earlyFills: VenueFill[] = [];
   private inventory$!: BehaviorSubject<PortfolioInventory>;
   private metricsServer: { url: string; close(): Promise<void> } | undefined;
   private fillsRecorded = 0;
@@ -271,6 +279,16 @@ export class Engine {
       });
       await venue.connect();
       this.venues.set(vc.name, venue);
+      this.subscriptions.push(
+        venue.fills().subscribe({
+          next: (fill) => {
+            if (this.recorder) this.recorder.record(fill);
+            else this.earlyFills.push(fill);
+          },
+          error: (e: unknown) =>
+            this.log.error({ venue: vc.name, err: String(e) }, 'fill stream failed'),
+        }),
+      );
       this.managers.set(
         vc.name,
         new OrderManager({
@@ -354,22 +372,19 @@ export class Engine {
         }
       },
     });
-    for (const venue of this.venues.values()) {
-      this.subscriptions.push(
-        venue.fills().subscribe({
-          next: (fill) => this.recorder.record(fill),
-          error: (e: unknown) =>
-            this.log.error({ venue: venue.name, err: String(e) }, 'fill stream failed'),
-        }),
-      );
-    }
+    // Fills that arrived while the ledger was being recovered (duplicates are dropped by the ledger).
+    for (const fill of this.earlyFills.splice(0)) this.recorder.record(fill);
     await this.reconcile();
   }
 
   private applyFill(fill: VenueFill): void {
     this.portfolio.applyFill(fill);
     this.fillsRecorded++;
-    this.managers.get(fill.venue)?.onFill(fill);
+    const manager = this.managers.get(fill.venue);
+    manager?.onFill(fill);
+    const side: QuoteSide = fill.side === 'buy' ? 'bid' : 'ask';
+    if (manager && manager.live(fill.asset)[side] === null)
+      this.resyncLeg(fill.venue, fill.asset, side);
     const lotSize = this.lotSizeBase[fill.asset] ?? 1;
     this.metrics.fills.inc({
       asset: fill.asset,
@@ -415,6 +430,7 @@ export class Engine {
           policy: new SwappablePolicy(policyFromConfig(asset)),
           subscription: undefined,
           lastReasons: new Set(),
+          resync: new Subject<QuoteSide>(),
         };
         const venue = this.venues.get(venueName)!;
         const market = venue.market(symbol);
@@ -438,6 +454,7 @@ export class Engine {
           toleranceTicks: config.replaceToleranceTicks,
           sessionStartMs,
           scheduler: this.scheduler,
+          resync$: leg.resync,
           onDecision: (decision) => this.onDecision(leg, decision.reasons),
           onRestart: (error: string) => {
             this.metrics.pipelineRestarts.inc({ asset: symbol, venue: venueName });
@@ -478,7 +495,9 @@ export class Engine {
           }
           const t0 = performance.now();
           subscriber.next(book);
-          this.metrics.tickToQuote.observe({ asset }, (performance.now() - t0) / 1000);
+          const seconds = (performance.now() - t0) / 1000;
+          this.metrics.tickToQuote.observe({ asset }, seconds);
+          this.deps.onTickToQuote?.(asset, seconds);
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
@@ -513,8 +532,18 @@ export class Engine {
     manager.submit(tagAction(action, this.tag));
   }
 
+  /** The pipeline of (venue, asset) forgets its order on `side` (gone on the venue). */
+  private resyncLeg(venue: string, asset: string, side: QuoteSide): void {
+    for (const leg of this.legs) {
+      if (leg.venue === venue && leg.asset.symbol === asset) leg.resync.next(side);
+    }
+  }
+
   private onOrderEvent(venue: string, e: OrderEvent): void {
     this.metrics.onOrderEvent(venue, e);
+    if ((e.kind === 'rejected' || e.kind === 'failed') && e.asset !== null && e.side !== null) {
+      this.resyncLeg(venue, e.asset, e.side);
+    }
     if (e.kind === 'rejected' || e.kind === 'failed') {
       this.log.warn({ venue, ...e }, `order ${e.kind}`);
     } else {

@@ -6,7 +6,10 @@ import {
   concat,
   defer,
   distinctUntilChanged,
+  EMPTY,
+  ignoreElements,
   map,
+  merge,
   mergeMap,
   type Observable,
   of,
@@ -18,7 +21,7 @@ import {
   timer,
 } from 'rxjs';
 import { diffQuotes, type LiveQuotes, NO_LIVE_QUOTES, type OrderAction } from './orderDiff.js';
-import { intentFromControl, NO_QUOTES } from './quoteIntent.js';
+import { intentFromControl, NO_QUOTES, type QuoteSide } from './quoteIntent.js';
 import { type RiskDecision, type RiskLimits, riskGate } from './riskGate.js';
 import {
   type AssetState,
@@ -66,6 +69,12 @@ export interface AssetPipelineOptions {
   backoffMs?: (failures: number) => number;
   /** Clock and timers (stale-data timeout, restart backoff); tests pass a `TestScheduler`. */
   scheduler?: SchedulerLike;
+  /**
+   * Sides whose live order is gone without the pipeline's doing (filled, rejected by the venue):
+   * each emission forgets that side's live order, so the next decision places it again. It does
+   * not trigger a decision by itself (no hot loop on repeated rejections).
+   */
+  resync$?: Observable<QuoteSide>;
   /** Observes each risk decision (metrics: pull reasons, stale data); must not throw. */
   onDecision?: (decision: RiskDecision, state: AssetState) => void;
   /** Observes each failure before the restart backoff (logs, metrics); must not throw. */
@@ -127,7 +136,13 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
     return decision;
   };
 
-  const step = (acc: DiffState, decision: RiskDecision): DiffState => {
+  const step = (acc: DiffState, decision: RiskDecision, forget: Set<QuoteSide>): DiffState => {
+    if (forget.size > 0) {
+      const live = { ...acc.live };
+      for (const side of forget) live[side] = null;
+      forget.clear();
+      acc = { ...acc, live };
+    }
     if (decision.reasons.includes('killSwitch')) {
       const actions: OrderAction[] = acc.killed
         ? []
@@ -153,10 +168,21 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
       ),
     );
     const kill$ = options.killSwitch$.pipe(startWith(false), distinctUntilChanged());
-    return combineLatest([clocked$, options.inventory$, kill$]).pipe(
-      map(([state, inventory, kill]) => decide(state, inventory, kill)),
-      scan(step, { live: NO_LIVE_QUOTES, nextSeq: startSeq, killed: false, actions: [] }),
+    const forget = new Set<QuoteSide>();
+    const marks$ = (options.resync$ ?? EMPTY).pipe(
+      tap((side) => forget.add(side)),
+      ignoreElements(),
     );
+    const decisions$ = combineLatest([clocked$, options.inventory$, kill$]).pipe(
+      map(([state, inventory, kill]) => decide(state, inventory, kill)),
+      scan((acc: DiffState, decision: RiskDecision) => step(acc, decision, forget), {
+        live: NO_LIVE_QUOTES,
+        nextSeq: startSeq,
+        killed: false,
+        actions: [],
+      }),
+    );
+    return merge(marks$, decisions$);
   };
 
   return defer(() => {
