@@ -121,6 +121,8 @@ export class Engine {
   private readonly managers = new Map<string, OrderManager>();
   private readonly legs: Leg[] = [];
   private readonly mids = new Map<string, number>();
+  /** Signed lots of fills received and not yet durable, per asset. */
+  private readonly pendingLots = new Map<string, number>();
   private readonly lotSizeBase: Record<string, number> = {};
   private readonly subscriptions: Subscription[] = [];
   private readonly busSubscriptions: BusSubscription[] = [];
@@ -282,7 +284,7 @@ export class Engine {
       this.subscriptions.push(
         venue.fills().subscribe({
           next: (fill) => {
-            if (this.recorder) this.recorder.record(fill);
+            if (this.recorder) this.receiveFill(fill);
             else this.earlyFills.push(fill);
           },
           error: (e: unknown) =>
@@ -349,6 +351,10 @@ export class Engine {
       ledger: this.ledger,
       apply: (fill) => this.applyFill(fill),
       onOutcome: (o) => {
+        if (o.kind !== 'applied' && Number.isFinite(o.fill.sizeBase)) {
+          this.notePending(o.fill, -1);
+          this.inventory$.next(this.inventorySnapshot());
+        }
         if (o.kind === 'invalid') {
           this.metrics.fillsInvalid.inc({ venue: o.fill.venue });
           this.log.error(
@@ -373,11 +379,12 @@ export class Engine {
       },
     });
     // Fills that arrived while the ledger was being recovered (duplicates are dropped by the ledger).
-    for (const fill of this.earlyFills.splice(0)) this.recorder.record(fill);
+    for (const fill of this.earlyFills.splice(0)) this.receiveFill(fill);
     await this.reconcile();
   }
 
   private applyFill(fill: VenueFill): void {
+    this.notePending(fill, -1);
     this.portfolio.applyFill(fill);
     this.fillsRecorded++;
     const manager = this.managers.get(fill.venue);
@@ -414,7 +421,30 @@ export class Engine {
   }
 
   private inventorySnapshot(): PortfolioInventory {
-    return this.portfolio.snapshot(Object.fromEntries(this.mids), this.lotSizeBase);
+    const inventory = this.portfolio.snapshot(Object.fromEntries(this.mids), this.lotSizeBase);
+    return this.pendingLots.size === 0
+      ? inventory
+      : { ...inventory, pendingLotsByAsset: Object.fromEntries(this.pendingLots) };
+  }
+
+  /** A fill arrived (`+1`) or left the recorder (`-1`): track it as pending exposure. */
+  private notePending(fill: VenueFill, direction: 1 | -1): void {
+    const lots =
+      (fill.sizeBase / (this.lotSizeBase[fill.asset] ?? 1)) * (fill.side === 'buy' ? 1 : -1);
+    const next = (this.pendingLots.get(fill.asset) ?? 0) + direction * lots;
+    if (Math.abs(next) < 1e-9) this.pendingLots.delete(fill.asset);
+    else this.pendingLots.set(fill.asset, next);
+  }
+
+  /** Hand a venue fill to the recorder, counting it as pending exposure until it is durable. */
+  private receiveFill(fill: VenueFill): void {
+    if (!this.recorder || !Number.isFinite(fill.sizeBase)) {
+      this.recorder?.record(fill);
+      return;
+    }
+    this.notePending(fill, 1);
+    this.inventory$.next(this.inventorySnapshot());
+    this.recorder.record(fill);
   }
 
   private startLegs(): void {

@@ -48,6 +48,12 @@ export interface PortfolioInventory {
   lotsByAsset: Readonly<Record<string, number>>;
   /** Gross notional of the whole portfolio, quote currency. */
   grossNotional: number;
+  /**
+   * Fills received but not yet durable in the ledger, lots per asset (missing = 0). Inventory
+   * changes only once a fill is recorded; the risk gate checks limits against inventory plus
+   * these, so a quote is never sized on a position that is already exceeded.
+   */
+  pendingLotsByAsset?: Readonly<Record<string, number>>;
 }
 
 export interface AssetPipelineOptions {
@@ -125,7 +131,7 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
     const decision = riskGate({
       intent,
       state,
-      inventoryLots,
+      inventoryLots: inventoryLots + (inventory.pendingLotsByAsset?.[asset.symbol] ?? 0),
       portfolioNotional: inventory.grossNotional,
       lotSizeBase: asset.lotSizeBase,
       limits,

@@ -152,7 +152,9 @@ describe('engine end to end (simulated venues, real Redis)', () => {
 
     // Fills reached the ledger stream and the bus; snapshots are published.
     const names = streamNames(prefix);
-    expect(await redis.xlen(`mm:${prefix}:ledger`)).toBe(engine.status().fills);
+    // Fills keep arriving: the ledger holds at least those counted before (equality after stop).
+    const counted = engine.status().fills;
+    expect(await redis.xlen(`mm:${prefix}:ledger`)).toBeGreaterThanOrEqual(counted);
     await until(async () => (await redis.xlen(names.snapshots)) > 0, 2000, 'a snapshot');
     expect(await redis.xlen(names.fills)).toBeGreaterThan(0);
 
