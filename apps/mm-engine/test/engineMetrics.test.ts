@@ -65,7 +65,9 @@ describe('createEngineMetrics', () => {
     for (const m of all) expect(m.name).toMatch(/^mm_/);
     const allowed = new Set<string>(ENGINE_METRIC_LABELS);
     for (const m of engine)
-      expect(m.name).toMatch(/_(seconds|total|lots|bps|quote|per_second|probability|state)$/);
+      expect(m.name).toMatch(
+        /_(seconds|total|lots|bps|quote|per_second|per_sqrt_second|probability|state)$/,
+      );
 
     // Label names, as declared, through the exposition of one observation per metric.
     metrics.killSwitch.set(1);

@@ -1,3 +1,5 @@
+import { EwmaVolatility } from '@mm/regime';
+import { createRng } from '@mm/simulator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -57,6 +59,39 @@ describe('state reducer', () => {
     const long = r(s0, book(10_000, 109, 111)).driftPerSec; // slope 1/s after 10 s
     expect(short).toBeCloseTo(1 - Math.exp(-0.1), 12);
     expect(long).toBeCloseTo(1 - Math.exp(-1), 12);
+  });
+
+  it("volatility: equals the regime package's EwmaVolatility (half-life = tau ln 2) on irregular times", () => {
+    // An independent implementation of the same estimator (kernel mass, de-biased) must agree.
+    const tau = 20;
+    const r = makeStateReducer({ volTauSec: tau });
+    const ewma = new EwmaVolatility({ halfLifeSec: tau * Math.LN2 });
+    const rng = createRng(7, 0);
+    let s = initialAssetState;
+    let mid = 100;
+    let tMs = 0;
+    for (let i = 0; i < 2000; i++) {
+      tMs += Math.round(1 + 400 * rng.uniform());
+      mid += 0.05 * rng.normal();
+      s = r(s, book(tMs, mid - 0.01, mid + 0.01));
+      ewma.update(tMs / 1000, mid);
+    }
+    expect(s.volPerSqrtSec).toBeCloseTo(ewma.value, 12);
+  });
+
+  it('volatility: recovers the sigma of a Brownian mid within 4 standard errors', () => {
+    // dt = 0.1 s, sigma = 0.3 per sqrt(s); the EWMA over tau = 120 s weighs about 2 tau / dt = 2400
+    // squared increments, so the variance has relative SE sqrt(2 / 2400) = 2.9% and sigma 1.4%.
+    const sigma = 0.3;
+    const r = makeStateReducer({ volTauSec: 120 });
+    const rng = createRng(11, 0);
+    let s = initialAssetState;
+    let mid = 1000;
+    for (let i = 0; i <= 20_000; i++) {
+      mid += sigma * Math.sqrt(0.1) * rng.normal();
+      s = r(s, book(i * 100, mid - 0.05, mid + 0.05));
+    }
+    expect(Math.abs(s.volPerSqrtSec / sigma - 1)).toBeLessThan(4 * 0.0144);
   });
 
   it('honours the warm-up count', () => {

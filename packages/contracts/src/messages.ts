@@ -77,6 +77,8 @@ export function makeParamsPayloadSchema(bounds: ParamBounds = DEFAULT_PARAM_BOUN
     gamma: realIn(bounds.gamma),
     phi: realIn(bounds.phi).optional(),
     qMax: z.number().int().gte(bounds.qMax.min).lte(bounds.qMax.max),
+    /** The regime these parameters are for, by name (assets quoted with regime switching). */
+    regime: nonEmpty().optional(),
   });
   return z.strictObject({
     assets: z.array(assetParams).min(1),

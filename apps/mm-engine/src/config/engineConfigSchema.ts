@@ -1,3 +1,4 @@
+import { generatorIssues } from '@mm/regime';
 import { z } from 'zod';
 
 const POSITIVE = 'expected a number > 0';
@@ -21,6 +22,43 @@ export const modelParamsSchema = z.strictObject({
   gamma: positive(),
 });
 
+/**
+ * Volatility regimes of one asset (DESIGN 3.6): a Markov-switching filter on the mid picks the
+ * regime (with hysteresis) and the engine quotes with that regime's model.
+ */
+export const assetRegimeSchema = z
+  .strictObject({
+    /** Two to four regimes; each regime's `model.sigma` is also its volatility in the filter. */
+    regimes: z
+      .array(z.strictObject({ name: z.string().min(1), model: modelParamsSchema }))
+      .min(2, { error: 'expected 2 to 4 regimes' })
+      .max(4, { error: 'expected 2 to 4 regimes' }),
+    /** `G[r][r']`, switches per second from regime r to r'; rows sum to 0. */
+    generatorPerSec: z.array(z.array(z.number())),
+    /** The acted-on regime changes once another's probability holds >= threshold for minDwellSec. */
+    switching: z
+      .strictObject({
+        threshold: z.number().gt(0.5).lte(1),
+        minDwellSec: z.number().gte(0),
+      })
+      .default({ threshold: 0.8, minDwellSec: 5 }),
+  })
+  .superRefine((regime, ctx) => {
+    for (const issue of generatorIssues(
+      regime.generatorPerSec,
+      'generatorPerSec',
+      regime.regimes.length,
+    )) {
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    }
+    const names = new Set<string>();
+    regime.regimes.forEach((r, i) => {
+      if (names.has(r.name))
+        ctx.addIssue({ code: 'custom', path: ['regimes', i, 'name'], message: 'duplicate name' });
+      names.add(r.name);
+    });
+  });
+
 export const assetConfigSchema = z.strictObject({
   symbol: z.string({ error: 'expected a non-empty string' }).min(1, {
     error: 'expected a non-empty string',
@@ -39,6 +77,8 @@ export const assetConfigSchema = z.strictObject({
   model: modelParamsSchema,
   /** Overrides `risk.positionLimitLots` for this asset. */
   positionLimitLots: positiveInt().optional(),
+  /** Regime-switching parameters; without it the asset always quotes with `model`. */
+  regime: assetRegimeSchema.optional(),
 });
 
 const nonEmptyString = () =>
@@ -244,6 +284,7 @@ function checkVenue(
 
 export type ModelParams = z.infer<typeof modelParamsSchema>;
 export type AssetConfig = z.infer<typeof assetConfigSchema>;
+export type AssetRegimeConfig = z.infer<typeof assetRegimeSchema>;
 export type VenueConfig = z.infer<typeof venueConfigSchema>;
 export type SimVenueConfig = z.infer<typeof simVenueConfigSchema>;
 export type CcxtVenueConfig = z.infer<typeof ccxtVenueConfigSchema>;

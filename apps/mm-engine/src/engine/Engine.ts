@@ -7,6 +7,7 @@ import {
   streamNames,
   type Transport,
 } from '@mm/contracts';
+import type { Policy } from '@mm/hjb-core';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import {
@@ -44,6 +45,7 @@ import { KillSwitch } from './killSwitch.js';
 import type { Logger } from './logger.js';
 import { checkParamsUpdate } from './paramsUpdate.js';
 import { policyFromConfig, SwappablePolicy } from './policyFromConfig.js';
+import { RegimeTracker } from './regimeTracker.js';
 import { betterQuote, buildSnapshot } from './snapshot.js';
 
 export interface EngineDeps {
@@ -74,6 +76,17 @@ interface Leg {
   resync: Subject<QuoteSide>;
 }
 
+/** The model(s) one asset quotes with: one policy, or one per regime with the filter choosing. */
+interface AssetModels {
+  /** One policy per regime (one entry without regimes). */
+  policies: Policy[];
+  /** The acted-on regime (index into `policies`). */
+  current: number;
+  tracker: RegimeTracker | undefined;
+  /** The venue whose books feed the regime filter (one feed per asset). */
+  feedVenue: string | undefined;
+}
+
 /** What `stop` reports. */
 export interface ShutdownReport {
   reason: string;
@@ -94,6 +107,10 @@ export interface EngineStatus {
     realizedQuote: number;
     unrealizedQuote: number;
     quotes: Array<{ venue: string; bid: number | null; ask: number | null }>;
+    /** EWMA volatility of the mid, price units per sqrt(second) (`NaN` before two books). */
+    volPerSqrtSec: number;
+    /** The acted-on regime's name, `null` for assets without regimes. */
+    regime: string | null;
   }>;
   fills: number;
   ledgerQueued: number;
@@ -121,6 +138,9 @@ export class Engine {
   private readonly managers = new Map<string, OrderManager>();
   private readonly legs: Leg[] = [];
   private readonly mids = new Map<string, number>();
+  /** Latest EWMA volatility per asset, price units per sqrt(second). */
+  private readonly vols = new Map<string, number>();
+  private readonly models = new Map<string, AssetModels>();
   /** Signed lots of fills received and not yet durable, per asset. */
   private readonly pendingLots = new Map<string, number>();
   private readonly lotSizeBase: Record<string, number> = {};
@@ -165,6 +185,11 @@ export class Engine {
       throw e;
     }
     return engine;
+  }
+
+  /** A connected venue by its config name (operations, tests). */
+  venue(name: string): Venue | undefined {
+    return this.venues.get(name);
   }
 
   /** Prometheus URL, when metrics are served. */
@@ -447,9 +472,43 @@ export class Engine {
     this.recorder.record(fill);
   }
 
+  /** Policies per asset (per regime where configured), solved once here: a bad model fails start-up. */
+  private buildModels(): void {
+    for (const asset of this.assets.values()) {
+      const regimes = asset.regime?.regimes;
+      const policies = regimes
+        ? regimes.map((r) => policyFromConfig(asset, r.model))
+        : [policyFromConfig(asset)];
+      const feedVenue = [...this.venues.keys()].find((v) =>
+        this.venueAssets(v).includes(asset.symbol),
+      );
+      this.models.set(asset.symbol, {
+        policies,
+        current: 0,
+        tracker: asset.regime ? new RegimeTracker(asset.regime) : undefined,
+        feedVenue,
+      });
+    }
+  }
+
+  /** Quote `asset` with regime `index` from the next decision on. */
+  private switchRegime(asset: string, index: number): void {
+    const models = this.models.get(asset);
+    const policy = models?.policies[index];
+    if (!models || !policy) return;
+    const from = models.current;
+    models.current = index;
+    for (const leg of this.legs) if (leg.asset.symbol === asset) leg.policy.swap(policy);
+    const model = this.assets.get(asset)?.regime?.regimes[index]?.model;
+    if (model) this.metrics.onModel(asset, model);
+    const names = models.tracker?.names ?? [];
+    this.log.info({ asset, from: names[from], to: names[index] }, 'regime switch');
+  }
+
   private startLegs(): void {
     const { config } = this;
     const sessionStartMs = this.scheduler.now();
+    this.buildModels();
     for (const venueName of this.venues.keys()) {
       for (const symbol of this.venueAssets(venueName)) {
         const asset = this.assets.get(symbol);
@@ -457,7 +516,7 @@ export class Engine {
         const leg: Leg = {
           asset,
           venue: venueName,
-          policy: new SwappablePolicy(policyFromConfig(asset)),
+          policy: new SwappablePolicy(this.currentPolicy(symbol)),
           subscription: undefined,
           lastReasons: new Set(),
           resync: new Subject<QuoteSide>(),
@@ -504,6 +563,11 @@ export class Engine {
     }
   }
 
+  private currentPolicy(asset: string): Policy {
+    const models = this.models.get(asset)!;
+    return models.policies[models.current]!;
+  }
+
   /** Books of one leg, timed from arrival to the end of the synchronous pipeline (tick-to-quote). */
   private timedBooks(
     asset: string,
@@ -519,7 +583,13 @@ export class Engine {
           state = reducer(state, book);
           if (state.invalid === null && state.ready) {
             this.mids.set(asset, state.midPrice);
+            if (Number.isFinite(state.volPerSqrtSec)) this.vols.set(asset, state.volPerSqrtSec);
             this.metrics.midPrice.set({ asset }, state.midPrice);
+            const models = this.models.get(asset);
+            if (models?.tracker && models.feedVenue === venue) {
+              const regime = models.tracker.observe(book.tMs, state.midPrice);
+              if (regime !== models.current) this.switchRegime(asset, regime);
+            }
           } else if (state.invalid !== null) {
             this.metrics.badBooks.inc({ asset, venue, reason: state.invalid });
           }
@@ -618,11 +688,24 @@ export class Engine {
       return;
     }
     for (const u of result.assets) {
-      for (const leg of this.legs) if (leg.asset.symbol === u.asset) leg.policy.swap(u.policy);
+      const models = this.models.get(u.asset);
+      const index = u.regime ?? 0;
+      if (models) {
+        models.policies[index] = u.policy;
+        if (index === models.current) {
+          for (const leg of this.legs) if (leg.asset.symbol === u.asset) leg.policy.swap(u.policy);
+          this.metrics.onModel(u.asset, u.params);
+        }
+      }
       this.metrics.paramUpdates.inc({ asset: u.asset, result: 'applied' });
-      this.metrics.onModel(u.asset, u.params);
       this.log.info(
-        { source: message.source, asset: u.asset, params: u.params, qMaxLots: u.qMaxLots },
+        {
+          source: message.source,
+          asset: u.asset,
+          regime: models?.tracker?.names[index],
+          params: u.params,
+          qMaxLots: u.qMaxLots,
+        },
         'parameter update applied',
       );
     }
@@ -681,6 +764,13 @@ export class Engine {
     this.metrics.redisPublishLag.set(stats.lastPublishLagMs / 1000);
     const status = this.status();
     for (const a of status.assets) this.metrics.onAssetStatus(a, this.assets.get(a.asset)!);
+    for (const [asset, models] of this.models) {
+      if (!models.tracker?.isReady) continue;
+      const p = models.tracker.probabilities;
+      models.tracker.names.forEach((regime, r) => {
+        this.metrics.regimeProbability.set({ asset, regime }, p[r] ?? Number.NaN);
+      });
+    }
     this.publish(this.names.snapshots, {
       v: ENVELOPE_VERSION,
       type: 'snapshot',
@@ -744,6 +834,7 @@ export class Engine {
   status(): EngineStatus {
     const assets = [...this.assets.values()].map((a) => {
       const mid = this.mids.get(a.symbol) ?? Number.NaN;
+      const models = this.models.get(a.symbol);
       const quotes = this.legs
         .filter((l) => l.asset.symbol === a.symbol)
         .map((l) => {
@@ -757,6 +848,8 @@ export class Engine {
         realizedQuote: this.portfolio.realized(a.symbol),
         unrealizedQuote: Number.isFinite(mid) ? this.portfolio.unrealized(a.symbol, mid) : 0,
         quotes,
+        volPerSqrtSec: this.vols.get(a.symbol) ?? Number.NaN,
+        regime: models?.tracker ? (models.tracker.names[models.current] ?? null) : null,
       };
     });
     const s = this.killSwitch.state;

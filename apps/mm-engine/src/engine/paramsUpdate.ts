@@ -6,7 +6,14 @@ import { policyFromConfig } from './policyFromConfig.js';
 /** A parameter update ready to apply: the new model and policy per asset. */
 export interface AcceptedUpdate {
   ok: true;
-  assets: Array<{ asset: string; params: ModelParams; qMaxLots: number; policy: Policy }>;
+  assets: Array<{
+    asset: string;
+    /** Index of the regime updated (assets with regime switching), else undefined. */
+    regime?: number;
+    params: ModelParams;
+    qMaxLots: number;
+    policy: Policy;
+  }>;
 }
 
 /** Why an update was refused; `field` names the payload path. */
@@ -55,10 +62,31 @@ export function checkParamsUpdate(
     const asset = ctx.assets.find((a) => a.symbol === update.asset);
     if (!asset)
       return { ok: false, field: `${at}.asset`, reason: `unknown asset '${update.asset}'` };
-    if (seen.has(update.asset))
-      return { ok: false, field: `${at}.asset`, reason: 'duplicate asset' };
-    seen.add(update.asset);
-    const bad = implausible(update, asset.model, ctx.maxChangeFactor);
+    const regimes = asset.regime?.regimes;
+    let regime: number | undefined;
+    if (regimes === undefined) {
+      if (update.regime !== undefined) {
+        return {
+          ok: false,
+          field: `${at}.regime`,
+          reason: `asset '${asset.symbol}' has no regimes`,
+        };
+      }
+    } else {
+      regime = regimes.findIndex((r) => r.name === update.regime);
+      if (regime < 0) {
+        return {
+          ok: false,
+          field: `${at}.regime`,
+          reason: `expected one of ${regimes.map((r) => `'${r.name}'`).join(', ')} (the asset switches regimes)`,
+        };
+      }
+    }
+    const key = `${update.asset}/${update.regime ?? ''}`;
+    if (seen.has(key)) return { ok: false, field: `${at}.asset`, reason: 'duplicate asset' };
+    seen.add(key);
+    const reference = regime === undefined ? asset.model : regimes![regime]!.model;
+    const bad = implausible(update, reference, ctx.maxChangeFactor);
     if (bad) return { ok: false, field: `${at}.${bad.field}`, reason: bad.reason };
     if (update.phi !== undefined) {
       return {
@@ -83,7 +111,13 @@ export function checkParamsUpdate(
     };
     try {
       const policy = policyFromConfig({ ...asset, qMaxLots: update.qMax }, params);
-      accepted.push({ asset: asset.symbol, params, qMaxLots: update.qMax, policy });
+      accepted.push({
+        asset: asset.symbol,
+        ...(regime === undefined ? {} : { regime }),
+        params,
+        qMaxLots: update.qMax,
+        policy,
+      });
     } catch (e) {
       return { ok: false, field: at, reason: e instanceof Error ? e.message : String(e) };
     }

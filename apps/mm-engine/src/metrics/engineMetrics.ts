@@ -58,6 +58,8 @@ export interface AssetStatusFacts {
   unrealizedQuote: number;
   /** Resting quote prices per venue; `null` when a side has no order. */
   quotes: ReadonlyArray<{ venue: string; bid: number | null; ask: number | null }>;
+  /** EWMA volatility of the mid, price units per sqrt(second) (`NaN` before it is known). */
+  volPerSqrtSec?: number;
 }
 
 /** The asset facts the status needs (an `AssetConfig` fits). */
@@ -123,6 +125,8 @@ export interface EngineMetrics {
   readonly riskPulls: Counter<'asset' | 'venue' | 'reason'>;
   /** Filtered regime probability per asset and regime, in [0, 1]. */
   readonly regimeProbability: Gauge<'asset' | 'regime'>;
+  /** EWMA volatility of the mid, quote currency per sqrt(second). */
+  readonly volatility: Gauge<'asset'>;
   /** Latest lag from an event to its publication on the Redis bus, seconds. */
   readonly redisPublishLag: Gauge<'stream'>;
   /** Bus messages dropped because they failed validation, by stream and direction (`in`/`out`). */
@@ -196,6 +200,11 @@ export function createEngineMetrics(
   );
   const midPrice = gauge('mm_mid_price_quote', 'Mid price of the book, quote currency', ['asset']);
   const inventory = gauge('mm_inventory_lots', 'Portfolio inventory, lots (signed)', ['asset']);
+  const volatility = gauge(
+    'mm_volatility_quote_per_sqrt_second',
+    'EWMA volatility of the mid, quote currency per sqrt(second)',
+    ['asset'],
+  );
   const inventoryNotional = gauge(
     'mm_inventory_notional_quote',
     'Signed inventory notional at the mid, quote currency',
@@ -275,6 +284,7 @@ export function createEngineMetrics(
       'venue',
       'reason',
     ]),
+    volatility,
     regimeProbability: gauge('mm_regime_probability', 'Filtered regime probability, in [0, 1]', [
       'asset',
       'regime',
@@ -336,6 +346,9 @@ export function createEngineMetrics(
       inventory.set({ asset }, status.inventoryLots);
       pnlRealized.set({ asset }, status.realizedQuote);
       pnlMarkToMarket.set({ asset }, status.realizedQuote + status.unrealizedQuote);
+      if (status.volPerSqrtSec !== undefined && Number.isFinite(status.volPerSqrtSec)) {
+        volatility.set({ asset }, status.volPerSqrtSec);
+      }
       if (Number.isFinite(mid)) {
         midPrice.set({ asset }, mid);
         inventoryNotional.set({ asset }, status.inventoryLots * facts.lotSizeBase * mid);

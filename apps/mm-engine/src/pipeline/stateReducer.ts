@@ -23,6 +23,14 @@ export interface AssetState {
   driftPerSec: number;
   /** Absolute mid change at the last valid update, basis points of the previous mid. */
   midJumpBps: number;
+  /**
+   * EWMA volatility of the mid, price units per sqrt(second): the kernel-weighted mean of
+   * `dmid^2 / dt` divided by the kernel mass (no start-up bias); `NaN` before two valid books.
+   */
+  volPerSqrtSec: number;
+  /** Kernel-weighted sum of `dmid^2 / dt` and the kernel mass behind `volPerSqrtSec`. */
+  varianceNum: number;
+  varianceMass: number;
   /** Time of the last valid book, milliseconds (`NaN` before the first). */
   lastUpdateMs: number;
   /** Valid books seen. */
@@ -38,6 +46,8 @@ export interface StateReducerOptions {
   topLevels?: number;
   /** Time constant of the drift EWMA, seconds (default 30). */
   driftTauSec?: number;
+  /** Time constant of the volatility EWMA, seconds (default 60). */
+  volTauSec?: number;
   /** Valid books before `ready` (default 1). */
   warmupUpdates?: number;
 }
@@ -48,6 +58,9 @@ export const initialAssetState: AssetState = Object.freeze({
   imbalance: 0.5,
   driftPerSec: 0,
   midJumpBps: 0,
+  volPerSqrtSec: Number.NaN,
+  varianceNum: 0,
+  varianceMass: 0,
   lastUpdateMs: Number.NaN,
   validUpdates: 0,
   ready: false,
@@ -87,6 +100,7 @@ export function makeStateReducer(
 ): (state: AssetState, event: BookEvent) => AssetState {
   const topLevels = options.topLevels ?? 5;
   const tauSec = options.driftTauSec ?? 30;
+  const volTauSec = options.volTauSec ?? 60;
   const warmup = options.warmupUpdates ?? 1;
   return (state, event) => {
     if (!Number.isFinite(event.tMs)) return rejected(state, 'nonFinite');
@@ -106,12 +120,17 @@ export function makeStateReducer(
 
     let drift = state.driftPerSec;
     let jumpBps = 0;
+    let { varianceNum, varianceMass } = state;
     if (state.validUpdates > 0) {
       const dtSec = (event.tMs - state.lastUpdateMs) / 1000;
-      jumpBps = (Math.abs(mid - state.midPrice) / state.midPrice) * 1e4;
+      const dMid = mid - state.midPrice;
+      jumpBps = (Math.abs(dMid) / state.midPrice) * 1e4;
       if (dtSec > 0) {
         const weight = 1 - Math.exp(-dtSec / tauSec);
-        drift += weight * ((mid - state.midPrice) / dtSec - drift);
+        drift += weight * (dMid / dtSec - drift);
+        const volWeight = 1 - Math.exp(-dtSec / volTauSec);
+        varianceNum += volWeight * ((dMid * dMid) / dtSec - varianceNum);
+        varianceMass += volWeight * (1 - varianceMass);
       }
     }
     const validUpdates = state.validUpdates + 1;
@@ -121,6 +140,9 @@ export function makeStateReducer(
       imbalance,
       driftPerSec: drift,
       midJumpBps: jumpBps,
+      volPerSqrtSec: varianceMass > 0 ? Math.sqrt(varianceNum / varianceMass) : Number.NaN,
+      varianceNum,
+      varianceMass,
       lastUpdateMs: event.tMs,
       validUpdates,
       ready: validUpdates >= warmup,

@@ -7,6 +7,7 @@ import {
   type FeeModel,
   type FillModel,
   type MidPath,
+  markovSwitchingMid,
   type Rng,
   syntheticBook,
 } from '@mm/simulator';
@@ -176,7 +177,14 @@ export class SimVenue implements Venue {
     const midRng = createRng(marketSeed, 4 * index + 1);
     const bookRng = createRng(marketSeed, 4 * index + 2);
     const mid0 = this.config.initialMidPrice[asset.symbol] ?? 100;
-    const midPath = arithmeticBrownian({ sigmaPerSqrtSec: asset.model.sigma }).start(mid0, midRng);
+    // An asset with regimes trades in a Markov-switching market (its regimes' sigmas and generator).
+    const midModel = asset.regime
+      ? markovSwitchingMid({
+          sigmasPerSqrtSec: asset.regime.regimes.map((r) => r.model.sigma),
+          generatorPerSec: asset.regime.generatorPerSec,
+        })
+      : arithmeticBrownian({ sigmaPerSqrtSec: asset.model.sigma });
+    const midPath = midModel.start(mid0, midRng);
     const book = syntheticBook({
       tickPrice: asset.tickSize,
       levels: BOOK_LEVELS,
@@ -303,6 +311,11 @@ export class SimVenue implements Venue {
   /** The true mid of `asset` now, price units (the book's mid is rounded to its ticks). */
   midPrice(asset: string): number {
     return this.marketOf(asset).midPath.midPrice;
+  }
+
+  /** The market's true regime index (0 for an asset without regimes); for tests and demos. */
+  trueRegime(asset: string): number {
+    return this.marketOf(asset).midPath.regime;
   }
 
   /**
