@@ -6,6 +6,7 @@ import {
   streamNames,
 } from '@mm/contracts';
 import type { Command } from 'commander';
+import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 interface KillFlags {
@@ -28,6 +29,11 @@ async function target(flags: KillFlags): Promise<{ url: string; prefix: string }
   if (flags.config !== undefined) {
     const { loadEngineConfig } = await import('@mm/engine');
     const config = await loadEngineConfig(flags.config);
+    if (flags.asset !== undefined && !config.assets.some((a) => a.symbol === flags.asset)) {
+      throw new Error(
+        `option "--asset": '${flags.asset}' is not an asset of this config (${config.assets.map((a) => a.symbol).join(', ')})`,
+      );
+    }
     return { url: flags.redis ?? config.redis.url, prefix: flags.prefix ?? config.redis.prefix };
   }
   return { url: flags.redis ?? DEFAULT_REDIS, prefix: flags.prefix ?? DEFAULT_PREFIX };
@@ -44,7 +50,7 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     streamNames(where.prefix);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    const message = flags.config === undefined ? detail : `${flags.config}: ${detail}`;
+    const message = flags.config === undefined ? detail : withFile(flags.config, detail);
     process.stderr.write(`mm ${command}: ${message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
     return;

@@ -22,11 +22,19 @@ function fail(command: string, message: string): void {
   process.exitCode = EXIT_BAD_INPUT;
 }
 
+/** Node timers fire at once beyond 2^31 - 1 ms (about 24.8 days), so longer spans are refused. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 function secondsFlag(flag: string, text: string, allowZero: boolean): number | string {
   const v = Number(text);
-  return Number.isFinite(v) && (allowZero ? v >= 0 : v > 0)
+  return Number.isFinite(v) && (allowZero ? v >= 0 : v > 0) && v <= MAX_TIMER_SECONDS
     ? v
-    : `option "${flag}": expected a number ${allowZero ? '>= 0' : '> 0'} of seconds, got ${JSON.stringify(text)}`;
+    : `option "${flag}": expected a number ${allowZero ? '>= 0' : '> 0'} of seconds, at most ${MAX_TIMER_SECONDS}, got ${JSON.stringify(text)}`;
+}
+
+/** `message` prefixed by `file: `, unless it already names the file first. */
+export function withFile(file: string, message: string): string {
+  return message.startsWith(`${file}: `) ? message : `${file}: ${message}`;
 }
 
 /** One status table: an asset per row (stdout, for a human watching the terminal). */
@@ -66,12 +74,25 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   try {
     config = await loadEngineConfig(flags.config);
   } catch (e) {
-    if (e instanceof EngineConfigError) return fail(command, `${flags.config}: ${e.message}`);
+    // Read and parse errors already start with the file name; field errors do not.
+    if (e instanceof EngineConfigError) return fail(command, withFile(flags.config, e.message));
     throw e;
   }
   // Logs are JSON lines on stderr; stdout carries the human status table.
   const logger = createLogger({ level, destination: process.stderr });
-  const engine = await Engine.start(config, { logger });
+  let engine: Awaited<ReturnType<typeof Engine.start>>;
+  try {
+    engine = await Engine.start(config, { logger });
+  } catch (e) {
+    // Start-up failed after validation (a venue refused to connect, a model cannot be solved):
+    // the engine has already released what it opened.
+    process.stderr.write(
+      `mm ${command}: engine did not start: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}\n`,
+    );
+    process.exitCode = 1;
+    setTimeout(() => process.exit(), 200).unref();
+    return;
+  }
   const out = (text: string) => process.stdout.write(`${text}\n`);
   out(
     `mm ${command}: ${config.assets.length} assets on ${config.venues.length} venues, transport ${engine.transportKind}` +

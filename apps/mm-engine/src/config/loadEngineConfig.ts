@@ -21,7 +21,10 @@ export async function loadEngineConfig(path: string): Promise<EngineConfig> {
       ? parseYaml(text)
       : JSON.parse(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const message = (e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)).replace(
+      /:\s*$/,
+      '',
+    );
     throw new EngineConfigError([{ path, message: `not valid YAML/JSON: ${message}` }]);
   }
   return parseEngineConfig(raw);

@@ -117,6 +117,18 @@ export interface EngineStatus {
 }
 
 const RECOVERY_MARGIN_MS = 60_000;
+
+/**
+ * The embedded ledger's file name for a deployment prefix: letters, digits, `.` and `-` kept,
+ * every other character (`:` of `test:uuid`, and `_` itself) escaped as `_xx` (hex), so distinct
+ * prefixes never share a file.
+ */
+export function ledgerFileName(prefix: string): string {
+  return prefix.replace(
+    /[^A-Za-z0-9.-]/g,
+    (c) => `_${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
 const KILL_KEY_POLL_MS = 250;
 const SHUTDOWN_CANCEL_ATTEMPTS = 5;
 
@@ -220,6 +232,7 @@ export class Engine {
     await this.openLedger();
     await this.openVenues();
     await this.recover();
+    await this.readKillKey();
     this.startLegs();
     this.subscribeBus();
     this.startTimers();
@@ -282,9 +295,26 @@ export class Engine {
         })
       : await FileFillLedger.open({
           dir: this.config.ledger.dir,
-          name: this.config.redis.prefix,
+          name: ledgerFileName(this.config.redis.prefix),
           onSkipped,
         });
+  }
+
+  /** The kill key as it is now (read before quoting starts, then polled). */
+  private async readKillKey(): Promise<void> {
+    if (!this.redis) return;
+    try {
+      const value = await this.redis.get(this.killKey);
+      if (value === null) this.killSwitch.release('redis-key');
+      else this.killSwitch.kill('redis-key', value || 'kill key set');
+    } catch (e) {
+      // Redis unreachable: keep the last known state (quotes stay pulled if they were).
+      this.log.debug({ err: String(e) }, 'kill key unreadable');
+    }
+  }
+
+  private get killKey(): string {
+    return `mm:${this.config.redis.prefix}:kill`;
   }
 
   private async openVenues(): Promise<void> {
@@ -656,15 +686,20 @@ export class Engine {
       this.transport.subscribe(this.names.params, (m) => this.onParams(m)),
       this.transport.subscribe(this.names.control, (m) => this.onControl(m)),
     );
+    let held = false;
     this.subscriptions.push(
       this.killSwitch.changes().subscribe((s) => {
         const killed = s.global.size > 0;
         this.metrics.killSwitch.set(killed ? 1 : 0);
         if (s.global.size > 0 || s.assets.size > 0) {
+          held = true;
           this.log.warn(
             { global: Object.fromEntries(s.global), assets: Object.fromEntries(s.assets) },
             'kill switch held',
           );
+        } else if (held) {
+          held = false;
+          this.log.warn('kill switch released: quoting resumes');
         }
       }),
     );
@@ -743,14 +778,7 @@ export class Engine {
     };
     every(this.config.snapshotIntervalMs, () => this.publishSnapshot());
     every(this.config.reconcileIntervalMs, () => this.reconcile());
-    if (this.redis) {
-      const key = `mm:${this.config.redis.prefix}:kill`;
-      every(KILL_KEY_POLL_MS, async () => {
-        const value = await this.redis!.get(key);
-        if (value === null) this.killSwitch.release('redis-key');
-        else this.killSwitch.kill('redis-key', value || 'kill key set');
-      });
-    }
+    if (this.redis) every(KILL_KEY_POLL_MS, () => this.readKillKey());
   }
 
   private publish(stream: string, message: Message): void {
@@ -761,7 +789,7 @@ export class Engine {
   private publishSnapshot(): void {
     this.inventory$.next(this.inventorySnapshot());
     const stats = this.transport.stats();
-    this.metrics.redisPublishLag.set(stats.lastPublishLagMs / 1000);
+    this.metrics.redisPublishLag.set({ stream: 'all' }, stats.lastPublishLagMs / 1000);
     const status = this.status();
     for (const a of status.assets) this.metrics.onAssetStatus(a, this.assets.get(a.asset)!);
     for (const [asset, models] of this.models) {

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, it } from 'vitest';
+import {
+  ENGINE_TEST_TIMEOUT_MS,
+  type Finished,
+  jsonLines,
+  type MmProcess,
+  REDIS_URL,
+  type StatusBlock,
+  TestEnv,
+  UNREACHABLE_REDIS_URL,
+} from './fixtures/engine/engineHarness.js';
+import { useBuiltCli } from './support/builtCli.js';
+
+// `mm kill` / `mm resume` against a built `mm run` on its own `test:<uuid>` prefix (real Redis).
+
+const env = new TestEnv();
+useBuiltCli();
+afterAll(() => env.cleanup(), 30_000);
+
+/**
+ * The engine reads the control message at once and polls the kill key every 250 ms: it must hold
+ * the switch within 2 s of `mm kill` (timed by its log lines; status tables may lag on a loaded
+ * machine, so they are awaited longer).
+ */
+const KILL_WITHIN_MS = 2000;
+const ASSETS = ['BTC', 'ETH', 'SOL'];
+
+const quoted = (b: StatusBlock, asset: string) =>
+  b.rows.some((r) => r.asset === asset && (r.bid !== null || r.ask !== null));
+const pulled = (b: StatusBlock, asset: string) =>
+  b.rows.some((r) => r.asset === asset && r.bid === null && r.ask === null);
+
+/** `mm kill|resume ...args`: exit 0 with its one confirmation line. */
+async function control(
+  expect: typeof import('vitest').expect,
+  args: string[],
+  confirmation: RegExp,
+): Promise<Finished> {
+  const r = await env.run(args);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(confirmation);
+  return r;
+}
+
+/** Waits for a running engine's first status table with quotes. */
+async function quoting(p: MmProcess): Promise<void> {
+  await p.waitFor('quotes in a status table', () =>
+    p.statusBlocks().some((b) => !b.killed && quoted(b, 'BTC')),
+  );
+}
+
+/** A status table printed after stdout offset `from` satisfying `check`. */
+function statusAfter(p: MmProcess, from: number, what: string, check: (b: StatusBlock) => boolean) {
+  return p.waitFor(what, () => p.statusBlocks(from).find(check));
+}
+
+async function stopGracefully(expect: typeof import('vitest').expect, p: MmProcess) {
+  p.child.kill('SIGTERM');
+  const r = await p.exited;
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/stopped \(SIGTERM\); \d+ fills recorded, 0 orders left open\n$/);
+  expect(() => jsonLines(r.stderr)).not.toThrow();
+}
+
+describe.concurrent('mm kill / mm resume on a running engine', {
+  timeout: ENGINE_TEST_TIMEOUT_MS,
+}, () => {
+  it('kill --prefix pulls every quote within 2 s (KILLED, kill switch logged); resume releases it', async ({
+    expect,
+  }) => {
+    const cfg = env.fastConfig();
+    const p = env.spawn(['run', '--config', cfg.path, '--status-every', '0.25']);
+    await quoting(p);
+    const redis = new Redis(REDIS_URL);
+    try {
+      const reason = `kill test ${randomUUID()}`;
+      let from = p.stdout.length;
+      await control(
+        expect,
+        ['kill', '--prefix', cfg.prefix, '--reason', reason],
+        new RegExp(`^mm kill: every asset on ${REDIS_URL} prefix ${cfg.prefix} \\(quotes pulled`),
+      );
+      const sentAt = Date.now();
+      expect(await redis.get(`mm:${cfg.prefix}:kill`)).toBe(reason);
+      // KILLED by both sources, and soon every quote is gone
+      const killed = await statusAfter(p, from, 'KILLED', (b) => b.killed);
+      expect(killed.head).toContain(reason);
+      await statusAfter(
+        p,
+        from,
+        'KILLED by the control message and the key, no quote left',
+        (b) =>
+          b.head.includes(`control: ${reason}`) &&
+          b.head.includes(`redis-key: ${reason}`) &&
+          ASSETS.every((a) => pulled(b, a)),
+      );
+      const held = p.logs().filter((l) => l.msg === 'kill switch held');
+      const heldAt = (source: string) =>
+        held.find((l) => (l.global as Record<string, string>)[source] === reason)?.time as number;
+      expect(heldAt('control') - sentAt).toBeLessThan(KILL_WITHIN_MS);
+      expect(heldAt('redis-key') - sentAt).toBeLessThan(KILL_WITHIN_MS);
+      expect(p.logs().find((l) => l.msg === 'control command')).toMatchObject({
+        command: 'kill',
+        asset: 'all',
+        reason,
+      });
+
+      from = p.stdout.length;
+      await control(
+        expect,
+        ['resume', '--prefix', cfg.prefix],
+        new RegExp(`^mm resume: every asset on ${REDIS_URL} prefix ${cfg.prefix}\\n$`),
+      );
+      expect(await redis.exists(`mm:${cfg.prefix}:kill`)).toBe(0);
+      // released: a table that is not KILLED and quotes again
+      await statusAfter(p, from, 'quoting again', (b) => !b.killed && quoted(b, 'BTC'));
+      expect(p.logs().some((l) => l.msg === 'control command' && l.command === 'resume')).toBe(
+        true,
+      );
+
+      // both commands went through the control stream, from the CLI
+      const entries = await redis.xrange(`mm:${cfg.prefix}:control`, '-', '+');
+      const sent = entries.map(([, fields]) => JSON.parse(fields[1]!) as Record<string, unknown>);
+      expect(
+        sent.map((m) => [m.type, m.source, (m.payload as { command: string }).command]),
+      ).toEqual([
+        ['control', 'cli', 'kill'],
+        ['control', 'cli', 'resume'],
+      ]);
+    } finally {
+      redis.disconnect();
+    }
+    await stopGracefully(expect, p);
+  });
+
+  it('kill --asset BTC (control message only, via --config) pulls BTC alone; resume --asset BTC brings it back', async ({
+    expect,
+  }) => {
+    const cfg = env.fastConfig();
+    const p = env.spawn(['run', '--config', cfg.path, '--status-every', '0.25']);
+    await quoting(p);
+    const redis = new Redis(REDIS_URL);
+    try {
+      let from = p.stdout.length;
+      await control(
+        expect,
+        ['kill', '--config', cfg.path, '--asset', 'BTC', '--reason', 'btc only'],
+        new RegExp(`^mm kill: BTC on ${REDIS_URL} prefix ${cfg.prefix} \\(quotes pulled`),
+      );
+      expect(await redis.exists(`mm:${cfg.prefix}:kill`)).toBe(0); // no global key
+      await statusAfter(
+        p,
+        from,
+        'BTC pulled while the others quote',
+        (b) => !b.killed && pulled(b, 'BTC') && (quoted(b, 'ETH') || quoted(b, 'SOL')),
+      );
+      const held = p.logs().filter((l) => l.msg === 'kill switch held');
+      expect(held.some((l) => (l.assets as Record<string, string>).BTC === 'btc only')).toBe(true);
+      expect(held.every((l) => Object.keys(l.global as object).length === 0)).toBe(true);
+      expect(p.logs().find((l) => l.msg === 'control command')).toMatchObject({
+        command: 'kill',
+        asset: 'BTC',
+        reason: 'btc only',
+      });
+
+      from = p.stdout.length;
+      await control(
+        expect,
+        ['resume', '--prefix', cfg.prefix, '--asset', 'BTC'],
+        /^mm resume: BTC on /,
+      );
+      await statusAfter(p, from, 'BTC quoted again', (b) => !b.killed && quoted(b, 'BTC'));
+    } finally {
+      redis.disconnect();
+    }
+    await stopGracefully(expect, p);
+  });
+
+  it('the kill key outlives the engine: one started after `mm kill` is KILLED until `mm resume`', async ({
+    expect,
+  }) => {
+    const cfg = env.fastConfig();
+    await control(expect, ['kill', '--config', cfg.path], /^mm kill: every asset on /);
+    const p = env.spawn(['run', '--config', cfg.path, '--status-every', '0.25']);
+    const killed = await p.waitFor('KILLED by the key', () =>
+      p.statusBlocks().find((b) => b.killed),
+    );
+    expect(killed.head).toMatch(/KILLED \(redis-key: mm kill by /);
+    await statusAfter(p, 0, 'no quote left', (b) => b.killed && ASSETS.every((a) => pulled(b, a)));
+    const from = p.stdout.length;
+    await control(expect, ['resume', '--config', cfg.path], /^mm resume: every asset on /);
+    await statusAfter(p, from, 'quoting after resume', (b) => !b.killed && quoted(b, 'BTC'));
+    await stopGracefully(expect, p);
+  });
+
+  // The engine reads the kill key before its pipelines start (not only at the 250 ms poll).
+  it('an engine started while the kill key is set places no order', async ({ expect }) => {
+    const cfg = env.fastConfig();
+    await control(expect, ['kill', '--config', cfg.path], /^mm kill: every asset on /);
+    const p = env.spawn(['run', '--config', cfg.path, '--log-level', 'debug']);
+    try {
+      await p.waitFor('the kill key read', () =>
+        p.logs().some((l) => l.msg === 'kill switch held' && 'redis-key' in (l.global as object)),
+      );
+      const placed = p.logs().filter((l) => l.msg === 'order sent' && l.op === 'place');
+      expect(placed).toEqual([]);
+    } finally {
+      await stopGracefully(expect, p);
+    }
+  });
+});
+
+describe.concurrent('mm kill / mm resume errors', { timeout: ENGINE_TEST_TIMEOUT_MS }, () => {
+  it('Redis unreachable: exit 1 with one clear line', async ({ expect }) => {
+    const [k, r] = await Promise.all(
+      (['kill', 'resume'] as const).map((command) =>
+        env.run([command, '--redis', UNREACHABLE_REDIS_URL, '--prefix', env.prefix()]),
+      ),
+    );
+    for (const [command, x] of [
+      ['kill', k!],
+      ['resume', r!],
+    ] as const) {
+      expect(x.code).toBe(1);
+      expect(x.stdout).toBe('');
+      expect(x.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(x.stderr.trimEnd()).toMatch(
+        new RegExp(
+          `^mm ${command}: Redis at ${UNREACHABLE_REDIS_URL} unreachable .*Ctrl-C or SIGTERM$`,
+        ),
+      );
+    }
+  });
+
+  it('a missing or invalid --config, or a bad prefix: exit 2 naming it', async ({ expect }) => {
+    const missing = join(env.tempDir(), 'missing.yaml');
+    const bad = env.file('bad.yaml', 'assets: []\n');
+    const [m, b, p] = await Promise.all([
+      env.run(['kill', '--config', missing]),
+      env.run(['resume', '--config', bad]),
+      env.run(['kill', '--prefix', 'a b']),
+    ]);
+    for (const x of [m!, b!, p!]) {
+      expect(x.code, x.stderr).toBe(2);
+      expect(x.stdout).toBe('');
+      expect(x.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(x.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(m!.stderr.trimEnd()).toMatch(
+      /^mm kill: .*missing\.yaml: cannot read config file \(ENOENT\)$/,
+    );
+    expect(m!.stderr.split(missing)).toHaveLength(2); // the path once
+    expect(b!.stderr).toMatch(
+      /^mm resume: .*bad\.yaml: config\.assets: expected at least one asset/,
+    );
+    expect(p!.stderr).toMatch(/^mm kill: prefix: must be non-empty without whitespace/);
+  });
+});
