@@ -1,5 +1,6 @@
 import { parseArgs, USAGE } from './args.js';
 import { engineCases } from './cases/engine.js';
+import { engineFullCases } from './cases/engineFull.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
 import { regimeCases } from './cases/regime.js';
@@ -17,6 +18,7 @@ const CASES: BenchCase[] = [
   ...regimeCases,
   ...simulationCases,
   ...engineCases,
+  ...engineFullCases,
 ];
 
 function main(argv: readonly string[]): number {

@@ -138,4 +138,25 @@ describe('state reducer', () => {
       }),
     );
   });
+  it('level order does not matter: a side given best-first, reversed or shuffled reduces alike (property)', () => {
+    const side = fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(side, side, fc.integer({ min: 1, max: 4 }), (bidTicks, askTicks, n) => {
+        // bids below 1000 ticks, asks above: never crossed
+        const bids = bidTicks.map((t): BookLevel => [(1000 - t) / 100, t % 7]);
+        const asks = askTicks.map((t): BookLevel => [(1000 + t) / 100, t % 5]);
+        const r = makeStateReducer({ topLevels: n });
+        const best = (l: BookLevel[], sign: number) => [...l].sort((a, b) => sign * (b[0] - a[0]));
+        const a = r(initialAssetState, { tMs: 0, bids: best(bids, 1), asks: best(asks, -1) });
+        const b = r(initialAssetState, {
+          tMs: 0,
+          bids: best(bids, 1).reverse(),
+          asks: [...asks].reverse(),
+        });
+        expect(b.midPrice).toBe(a.midPrice);
+        expect(b.imbalance).toBeCloseTo(a.imbalance, 12);
+        expect(b.marketSpreadPrice).toBe(a.marketSpreadPrice);
+      }),
+    );
+  });
 });

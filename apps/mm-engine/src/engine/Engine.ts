@@ -25,12 +25,7 @@ import { type OrderEvent, OrderManager } from '../orders/OrderManager.js';
 import { assetPipeline, type PortfolioInventory } from '../pipeline/assetPipeline.js';
 import type { OrderAction } from '../pipeline/orderDiff.js';
 import type { QuoteSide } from '../pipeline/quoteIntent.js';
-import {
-  type AssetState,
-  type BookEvent,
-  initialAssetState,
-  makeStateReducer,
-} from '../pipeline/stateReducer.js';
+import type { AssetState, BookEvent } from '../pipeline/stateReducer.js';
 import { FileFillLedger } from '../portfolio/FileFillLedger.js';
 import type { FillLedger } from '../portfolio/FillLedger.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
@@ -72,6 +67,8 @@ interface Leg {
   subscription: Subscription | undefined;
   /** Reasons the risk gate pulled quotes at the last decision (for stale-data edges). */
   lastReasons: ReadonlySet<string>;
+  /** The state of the last decision (a new object per book). */
+  lastState: AssetState | undefined;
   /** Sides whose order went away on the venue (filled, rejected): placed again at the next decision. */
   resync: Subject<QuoteSide>;
 }
@@ -549,6 +546,7 @@ export class Engine {
           policy: new SwappablePolicy(this.currentPolicy(symbol)),
           subscription: undefined,
           lastReasons: new Set(),
+          lastState: undefined,
           resync: new Subject<QuoteSide>(),
         };
         const venue = this.venues.get(venueName)!;
@@ -574,7 +572,7 @@ export class Engine {
           sessionStartMs,
           scheduler: this.scheduler,
           resync$: leg.resync,
-          onDecision: (decision) => this.onDecision(leg, decision.reasons),
+          onDecision: (decision, state) => this.onDecision(leg, decision.reasons, state),
           onRestart: (error: string) => {
             this.metrics.pipelineRestarts.inc({ asset: symbol, venue: venueName });
             this.log.error(
@@ -599,35 +597,27 @@ export class Engine {
   }
 
   /** Books of one leg, timed from arrival to the end of the synchronous pipeline (tick-to-quote). */
+  /**
+   * Books of one leg, timed from arrival to the end of the synchronous pipeline (state reducer,
+   * policy, risk gate, order diff and the order manager's `submit`): tick-to-quote.
+   */
   private timedBooks(
     asset: string,
     venue: string,
     books: Observable<BookEvent>,
   ): Observable<BookEvent> {
-    const reducer = makeStateReducer();
-    let state: AssetState = initialAssetState;
+    const counter = this.metrics.bookUpdates.labels({ asset, venue });
+    const histogram = this.metrics.tickToQuote.labels({ asset });
+    const hook = this.deps.onTickToQuote;
     return new Observable<BookEvent>((subscriber) =>
       books.subscribe({
         next: (book) => {
-          this.metrics.bookUpdates.inc({ asset, venue });
-          state = reducer(state, book);
-          if (state.invalid === null && state.ready) {
-            this.mids.set(asset, state.midPrice);
-            if (Number.isFinite(state.volPerSqrtSec)) this.vols.set(asset, state.volPerSqrtSec);
-            this.metrics.midPrice.set({ asset }, state.midPrice);
-            const models = this.models.get(asset);
-            if (models?.tracker && models.feedVenue === venue) {
-              const regime = models.tracker.observe(book.tMs, state.midPrice);
-              if (regime !== models.current) this.switchRegime(asset, regime);
-            }
-          } else if (state.invalid !== null) {
-            this.metrics.badBooks.inc({ asset, venue, reason: state.invalid });
-          }
           const t0 = performance.now();
           subscriber.next(book);
           const seconds = (performance.now() - t0) / 1000;
-          this.metrics.tickToQuote.observe({ asset }, seconds);
-          this.deps.onTickToQuote?.(asset, seconds);
+          counter.inc();
+          histogram.observe(seconds);
+          hook?.(asset, seconds);
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
@@ -635,16 +625,38 @@ export class Engine {
     );
   }
 
-  private onDecision(leg: Leg, reasons: ReadonlyArray<string>): void {
-    const now = new Set(reasons);
-    for (const r of now) {
-      if (!leg.lastReasons.has(r)) {
-        this.metrics.riskPulls.inc({ asset: leg.asset.symbol, reason: r });
-        if (r === 'staleData')
-          this.metrics.staleData.inc({ asset: leg.asset.symbol, venue: leg.venue });
+  /**
+   * After each decision of a leg: pull-reason edges (metrics), and for a new book the asset's
+   * mid, volatility and regime (the regime filter is fed by one venue per asset; a switch takes
+   * effect at the next decision).
+   */
+  private onDecision(leg: Leg, reasons: ReadonlyArray<string>, state: AssetState): void {
+    if (reasons.length > 0 || leg.lastReasons.size > 0) {
+      const now = new Set(reasons);
+      for (const r of now) {
+        if (!leg.lastReasons.has(r)) {
+          this.metrics.riskPulls.inc({ asset: leg.asset.symbol, reason: r });
+          if (r === 'staleData')
+            this.metrics.staleData.inc({ asset: leg.asset.symbol, venue: leg.venue });
+        }
       }
+      leg.lastReasons = now;
     }
-    leg.lastReasons = now;
+    if (state === leg.lastState) return; // a timer or inventory decision on the same book
+    leg.lastState = state;
+    const asset = leg.asset.symbol;
+    if (state.invalid !== null) {
+      this.metrics.badBooks.inc({ asset, venue: leg.venue, reason: state.invalid });
+      return;
+    }
+    if (!state.ready) return;
+    this.mids.set(asset, state.midPrice);
+    if (Number.isFinite(state.volPerSqrtSec)) this.vols.set(asset, state.volPerSqrtSec);
+    const models = this.models.get(asset);
+    if (models?.tracker && models.feedVenue === leg.venue) {
+      const regime = models.tracker.observe(state.lastUpdateMs, state.midPrice);
+      if (regime !== models.current) this.switchRegime(asset, regime);
+    }
   }
 
   private route(venue: string, action: OrderAction): void {

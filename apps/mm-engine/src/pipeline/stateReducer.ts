@@ -73,15 +73,32 @@ function levelsFinite(levels: ReadonlyArray<BookLevel>): boolean {
   );
 }
 
-function topSize(
-  levels: ReadonlyArray<BookLevel>,
-  n: number,
-  bestFirst: (a: number, b: number) => number,
-): number {
-  const sorted = [...levels].sort((a, b) => bestFirst(a[0], b[0]));
+/**
+ * Total size of the `n` best levels. Venue books arrive best first; that is checked in one pass,
+ * and only an unsorted side is copied and sorted.
+ */
+function topSize(levels: ReadonlyArray<BookLevel>, n: number, sign: 1 | -1): number {
+  let sorted = true;
+  for (let i = 1; i < levels.length; i++) {
+    if (sign * (levels[i]![0] - levels[i - 1]![0]) > 0) {
+      sorted = false;
+      break;
+    }
+  }
+  const ordered = sorted ? levels : [...levels].sort((a, b) => sign * (b[0] - a[0]));
   let sum = 0;
-  for (let i = 0; i < Math.min(n, sorted.length); i++) sum += sorted[i]![1];
+  for (let i = 0; i < Math.min(n, ordered.length); i++) sum += ordered[i]![1];
   return sum;
+}
+
+/** Highest (`sign` 1) or lowest (`sign` -1) price of a side. */
+function bestPrice(levels: ReadonlyArray<BookLevel>, sign: 1 | -1): number {
+  let best = levels[0]![0];
+  for (let i = 1; i < levels.length; i++) {
+    const p = levels[i]![0];
+    if (sign * (p - best) > 0) best = p;
+  }
+  return best;
 }
 
 const rejected = (state: AssetState, invalid: InvalidReason): AssetState => ({
@@ -109,13 +126,13 @@ export function makeStateReducer(
     if (state.validUpdates > 0 && event.tMs < state.lastUpdateMs) {
       return rejected(state, 'timeWentBack');
     }
-    const bestBid = Math.max(...event.bids.map((l) => l[0]));
-    const bestAsk = Math.min(...event.asks.map((l) => l[0]));
+    const bestBid = bestPrice(event.bids, 1);
+    const bestAsk = bestPrice(event.asks, -1);
     if (bestBid >= bestAsk) return rejected(state, 'crossed');
 
     const mid = (bestBid + bestAsk) / 2;
-    const vBid = topSize(event.bids, topLevels, (a, b) => b - a);
-    const vAsk = topSize(event.asks, topLevels, (a, b) => a - b);
+    const vBid = topSize(event.bids, topLevels, 1);
+    const vAsk = topSize(event.asks, topLevels, -1);
     const imbalance = vBid + vAsk > 0 ? vBid / (vBid + vAsk) : 0.5;
 
     let drift = state.driftPerSec;
