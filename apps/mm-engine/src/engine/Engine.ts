@@ -26,6 +26,7 @@ import { assetPipeline, type PortfolioInventory } from '../pipeline/assetPipelin
 import type { OrderAction } from '../pipeline/orderDiff.js';
 import type { QuoteSide } from '../pipeline/quoteIntent.js';
 import type { AssetState, BookEvent } from '../pipeline/stateReducer.js';
+import { FailoverFillLedger, ledgerRedisOptions } from '../portfolio/FailoverFillLedger.js';
 import { FileFillLedger } from '../portfolio/FileFillLedger.js';
 import type { FillLedger } from '../portfolio/FillLedger.js';
 import type { Portfolio } from '../portfolio/Portfolio.js';
@@ -158,6 +159,8 @@ export class Engine {
   private readonly timers: NodeJS.Timeout[] = [];
   private transport!: Transport;
   private redis: Redis | undefined;
+  /** The fill ledger's own Redis client (fails fast when disconnected). */
+  private ledgerClient: Redis | undefined;
   private ledger!: FillLedger;
   private portfolio!: Portfolio;
   private recorder: FillRecorder | undefined;
@@ -284,17 +287,44 @@ export class Engine {
   private async openLedger(): Promise<void> {
     const onSkipped = (r: { code: string; at: string; message: string }) =>
       this.log.error(r, 'ledger record skipped on load');
-    this.ledger = this.redis
-      ? new RedisFillLedger(this.redis, {
-          prefix: this.config.redis.prefix,
-          onSkipped,
-          ownsClient: false,
-        })
-      : await FileFillLedger.open({
-          dir: this.config.ledger.dir,
-          name: ledgerFileName(this.config.redis.prefix),
-          onSkipped,
-        });
+    const name = ledgerFileName(this.config.redis.prefix);
+    if (!this.redis) {
+      this.ledger = await FileFillLedger.open({ dir: this.config.ledger.dir, name, onSkipped });
+      return;
+    }
+    // Redis mode: the Redis stream, failing over to a local fsynced backlog file while Redis is
+    // unreachable (quoting goes on; the backlog is synced to Redis when it is back). Its own
+    // client fails fast while disconnected instead of queueing commands.
+    this.ledgerClient = new Redis(this.config.redis.url, ledgerRedisOptions());
+    this.ledgerClient.on('error', (e) => this.log.debug({ err: e.message }, 'ledger client error'));
+    await this.ledgerClient.connect();
+    const primary = new RedisFillLedger(this.ledgerClient, {
+      prefix: this.config.redis.prefix,
+      onSkipped,
+      ownsClient: false,
+    });
+    const backlog = await FileFillLedger.open({
+      dir: this.config.ledger.dir,
+      name: `${name}.redis-backlog`,
+      onSkipped,
+    });
+    this.ledger = new FailoverFillLedger(primary, backlog, {
+      onStateChange: (state, detail) => {
+        this.metrics.ledgerDegraded.set(state === 'degraded' ? 1 : 0);
+        const fields = {
+          state,
+          reason: detail.reason,
+          pendingSync: detail.pendingSync,
+          err: detail.error?.message,
+        };
+        if (state === 'degraded')
+          this.log.error(
+            fields,
+            'fill ledger: Redis unavailable, fills go to the local backlog file',
+          );
+        else this.log.warn(fields, 'fill ledger: backlog synced to Redis');
+      },
+    });
   }
 
   /** The kill key as it is now (read before quoting starts, then polled). */
@@ -950,6 +980,7 @@ export class Engine {
     await this.ledger?.close().catch(() => {});
     for (const venue of this.venues.values()) await venue.close().catch(() => {});
     this.redis?.disconnect();
+    this.ledgerClient?.disconnect();
     await this.metricsServer?.close().catch(() => {});
     const report = { reason, leftoverOrders, fillsRecorded: this.fillsRecorded };
     this.log.info(report, 'engine stopped');

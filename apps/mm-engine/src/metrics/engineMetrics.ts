@@ -127,6 +127,8 @@ export interface EngineMetrics {
   readonly regimeProbability: Gauge<'asset' | 'regime'>;
   /** EWMA volatility of the mid, quote currency per sqrt(second). */
   readonly volatility: Gauge<'asset'>;
+  /** 1 while the fill ledger writes to its local backlog because Redis is unavailable. */
+  readonly ledgerDegraded: Gauge;
   /** Latest lag from an event to its publication on the Redis bus, seconds. */
   readonly redisPublishLag: Gauge<'stream'>;
   /** Bus messages dropped because they failed validation, by stream and direction (`in`/`out`). */
@@ -285,6 +287,11 @@ export function createEngineMetrics(
       'reason',
     ]),
     volatility,
+    ledgerDegraded: new Gauge({
+      name: 'mm_ledger_degraded_state',
+      help: 'Fill ledger writing to its local backlog file (Redis unavailable): 1, else 0',
+      registers,
+    }),
     regimeProbability: gauge('mm_regime_probability', 'Filtered regime probability, in [0, 1]', [
       'asset',
       'regime',
