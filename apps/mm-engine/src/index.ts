@@ -33,6 +33,12 @@ export {
 } from './engine/paramsUpdate.js';
 export { policyFromConfig, SwappablePolicy } from './engine/policyFromConfig.js';
 export {
+  createEngineMetrics,
+  ENGINE_METRIC_LABELS,
+  type EngineMetrics,
+} from './metrics/engineMetrics.js';
+export { startMetricsServer } from './metrics/metricsServer.js';
+export {
   type AssetPipelineOptions,
   assetPipeline,
   type PipelineAsset,
