@@ -81,6 +81,7 @@ export {
 } from './pipeline/stateReducer.js';
 export {
   type MarketInfo,
+  type MarketTrade,
   type OrderRequest,
   type OrderSide,
   type OrderStatus,

@@ -21,7 +21,12 @@ import type { BookEvent } from '../src/pipeline/stateReducer.js';
 import { CcxtVenue, type CcxtVenueLogger, toVenueClientId } from '../src/venues/ccxt/CcxtVenue.js';
 import { classifyError, parseRetryAfterMs } from '../src/venues/ccxt/classifyError.js';
 import { loadCredentials, redactSecrets } from '../src/venues/ccxt/credentials.js';
-import { VenueError, type VenueFill } from '../src/venues/Venue.js';
+import {
+  type MarketTrade,
+  VenueError,
+  type VenueFill,
+  type VenueOrder,
+} from '../src/venues/Venue.js';
 import { HyperliquidServer } from './support/hyperliquidServer.js';
 
 /** Throwaway test credentials (a well-known example key; never funded). */
@@ -106,6 +111,8 @@ beforeAll(async () => {
   await venue.connect();
   await subscribed('l2Book:BTC');
   await subscribed(`userFills:${WALLET.toLowerCase()}`);
+  await subscribed('trades:BTC');
+  await subscribed(`orderUpdates:${WALLET.toLowerCase()}`);
 });
 
 afterAll(async () => {
@@ -446,6 +453,230 @@ describe('CcxtVenue against a Hyperliquid-protocol server', () => {
     const everything = [...errorMessages, ...logLines].join('\n').toLowerCase();
     expect(logLines.length).toBeGreaterThan(0);
     for (const secret of SECRETS) expect(everything).not.toContain(secret.toLowerCase());
+  });
+});
+
+describe('CcxtVenue public trades and order updates', () => {
+  const USER = WALLET.toLowerCase();
+
+  /** Everything `stream` emits from now on, until the test ends. */
+  function collect<T>(stream: Observable<T>): { values: T[]; stop: () => void } {
+    const values: T[] = [];
+    const subscription = stream.subscribe((v) => values.push(v));
+    return { values, stop: () => subscription.unsubscribe() };
+  }
+
+  /** Place a post-only BTC limit order. */
+  function place(clientOrderId: string, side: 'buy' | 'sell', price: number, sizeBase: number) {
+    return venue.placeOrder({ asset: 'BTC', clientOrderId, side, price, sizeBase, postOnly: true });
+  }
+
+  it('streams public trades with the aggressor side, size, price and venue time', async () => {
+    server.setBook('BTC', [[99_000, 1]], [[99_100, 1]]);
+    expect(server.openOrders()).toEqual([]);
+    const tape = collect(venue.trades('BTC'));
+    try {
+      await place('s1:BTC-bid-20', 'buy', 97_500, 0.002);
+      serverMs += 1_000;
+      // Another participant sells 0.003 down to 97 400: our bid takes 0.002, the rest trades at
+      // the limit with others.
+      const last = next(venue.trades('BTC'), (t) => t.price === 97_400);
+      const made = server.trade('BTC', 'sell', 97_400, 0.003);
+      await last;
+      // (A late resubscription snapshot of an earlier test may add older trades: not compared.)
+      expect(tape.values.filter((t) => t.tsMs === serverMs)).toEqual([
+        {
+          asset: 'BTC',
+          venue: 'hl-test',
+          price: 97_500,
+          sizeBase: 0.002,
+          takerSide: 'sell',
+          tsMs: serverMs,
+          tradeId: String(made[0]?.tid),
+        },
+        {
+          asset: 'BTC',
+          venue: 'hl-test',
+          price: 97_400,
+          sizeBase: 0.001,
+          takerSide: 'sell',
+          tsMs: serverMs,
+          tradeId: String(Number(made[0]?.tid) + 1),
+        },
+      ]);
+      // A buyer lifting the book without us: one trade, taker side buy.
+      const lifted = next(venue.trades('BTC'), (t) => t.price === 99_100);
+      server.trade('BTC', 'buy', 99_100, 0.5);
+      expect(await lifted).toMatchObject({ takerSide: 'buy', sizeBase: 0.5 });
+      // Our crossing (non post-only) order prints trades with our side as the aggressor.
+      const crossed = next(venue.trades('BTC'), (t) => t.price === 99_100 && t.sizeBase === 0.001);
+      await venue.placeOrder({
+        asset: 'BTC',
+        clientOrderId: 's1:BTC-bid-21',
+        side: 'buy',
+        price: 99_200,
+        sizeBase: 0.001,
+        postOnly: false,
+      });
+      expect(await crossed).toMatchObject({ takerSide: 'buy' });
+      expect(new Set(tape.values.map((t) => t.tradeId)).size).toBe(tape.values.length);
+    } finally {
+      tape.stop();
+    }
+  });
+
+  it('drops and logs trades with bad prices or sizes; the stream goes on', async () => {
+    const tape = collect(venue.trades('BTC'));
+    try {
+      const tid = server.peekNextTid() + 1_000;
+      const trade = (over: Record<string, unknown>) => ({
+        coin: 'BTC',
+        side: 'B',
+        px: '99000.0',
+        sz: '0.01',
+        time: serverMs,
+        hash: '0x00',
+        users: [USER, USER],
+        ...over,
+      });
+      const good = next(venue.trades('BTC'), (t) => t.tradeId === String(tid + 3));
+      server.printTrades('BTC', [
+        trade({ tid, px: '-1.0' }),
+        trade({ tid: tid + 1, sz: '0.0' }),
+        trade({ tid: tid + 2, px: null }),
+        trade({ tid: tid + 3 }),
+      ]);
+      expect(await good).toMatchObject({ price: 99_000, sizeBase: 0.01, takerSide: 'buy' });
+      expect(tape.values.map((t) => t.tradeId)).toEqual([String(tid + 3)]);
+      expect(logLines.some((l) => l.includes('dropped a trade with invalid'))).toBe(true);
+      // A trade ccxt cannot parse fails every pending watch on the socket: the loops resubscribe
+      // and the streams go on (what arrives meanwhile is delivered with the next message).
+      const resubscribes = () => logLines.filter((l) => l.includes('"stream":"trades BTC"')).length;
+      const failedBefore = resubscribes();
+      server.printTrades('BTC', [trade({ tid: tid + 4, px: 'abc' })]);
+      const after = next(venue.trades('BTC'), (t) => Number(t.tradeId) > tid + 4);
+      let printed = tid + 5;
+      const timer = setInterval(() => server.printTrades('BTC', [trade({ tid: printed++ })]), 20);
+      try {
+        expect(await after).toMatchObject({ price: 99_000, sizeBase: 0.01 });
+      } finally {
+        clearInterval(timer);
+      }
+      expect(resubscribes()).toBeGreaterThan(failedBefore);
+    } finally {
+      tape.stop();
+    }
+  });
+
+  it('reports our orders: place -> open, cancel -> canceled, fill -> filled, with engine ids', async () => {
+    server.setBook('BTC', [[99_000, 1]], [[99_100, 1]]);
+    const updates = collect(venue.orderUpdates());
+    try {
+      const opened = next(venue.orderUpdates(), (o) => o.clientOrderId === 's1:BTC-bid-30');
+      const placed = await place('s1:BTC-bid-30', 'buy', 97_000, 0.001);
+      expect(await opened).toEqual({ ...placed, status: 'open' });
+
+      const canceled = next(
+        venue.orderUpdates(),
+        (o) => o.clientOrderId === 's1:BTC-bid-30' && o.status === 'canceled',
+      );
+      await venue.cancelOrder('BTC', 's1:BTC-bid-30');
+      expect(await canceled).toMatchObject({ venueOrderId: placed.venueOrderId, filledBase: 0 });
+
+      const ask = await place('s1:BTC-ask-31', 'sell', 101_000, 0.002);
+      const filled = next(
+        venue.orderUpdates(),
+        (o) => o.clientOrderId === 's1:BTC-ask-31' && o.status === 'filled',
+      );
+      // Hyperliquid reports no partial fill on orderUpdates: fills() does.
+      server.trade('BTC', 'buy', 101_000, 0.001);
+      server.trade('BTC', 'buy', 101_000, 0.001);
+      expect(await filled).toEqual({
+        asset: 'BTC',
+        clientOrderId: 's1:BTC-ask-31',
+        venueOrderId: ask.venueOrderId,
+        side: 'sell',
+        price: 101_000,
+        sizeBase: 0.002,
+        filledBase: 0.002,
+        status: 'filled',
+      });
+
+      const rejected = next(
+        venue.orderUpdates(),
+        (o) => o.clientOrderId === 's1:BTC-bid-32' && o.status === 'rejected',
+      );
+      expect((await failure(place('s1:BTC-bid-32', 'buy', 99_100, 0.001))).kind).toBe('rejected');
+      expect(await rejected).toMatchObject({ side: 'buy', price: 99_100, filledBase: 0 });
+
+      await place('s1:BTC-bid-33', 'buy', 96_000, 0.001);
+      const replaced = next(venue.orderUpdates(), (o) => o.clientOrderId === 's1:BTC-bid-34');
+      await venue.editOrder('BTC', 's1:BTC-bid-33', {
+        newClientOrderId: 's1:BTC-bid-34',
+        price: 96_500,
+        sizeBase: 0.001,
+      });
+      expect(await replaced).toMatchObject({ status: 'open', price: 96_500 });
+      await venue.cancelAll('BTC');
+
+      const story = updates.values
+        .filter((o: VenueOrder) => /^s1:BTC-(bid|ask)-3\d$/.test(o.clientOrderId))
+        .map((o) => `${o.clientOrderId} ${o.status}`);
+      expect(story).toEqual([
+        's1:BTC-bid-30 open',
+        's1:BTC-bid-30 canceled',
+        's1:BTC-ask-31 open',
+        's1:BTC-ask-31 filled',
+        's1:BTC-bid-32 rejected',
+        's1:BTC-bid-33 open',
+        's1:BTC-bid-33 canceled',
+        's1:BTC-bid-34 open',
+        's1:BTC-bid-34 canceled',
+      ]);
+    } finally {
+      updates.stop();
+    }
+  });
+
+  it('recovers trades and order updates after a dropped websocket, without repeating trades', async () => {
+    const tape = collect(venue.trades('BTC'));
+    const updates = collect(venue.orderUpdates());
+    try {
+      for (const abrupt of [true, false]) {
+        const before = tape.values.length;
+        expect(server.dropWebsockets(abrupt)).toBeGreaterThan(0);
+        await subscribed('trades:BTC');
+        await subscribed(`orderUpdates:${USER}`);
+        const id = `s1:BTC-bid-${abrupt ? 40 : 41}`;
+        const opened = next(venue.orderUpdates(), (o) => o.clientOrderId === id);
+        await place(id, 'buy', 95_000, 0.001);
+        expect((await opened).status).toBe('open');
+        serverMs += 1_000;
+        const printed = next(venue.trades('BTC'), (t) => t.tsMs === serverMs);
+        const filled = next(
+          venue.orderUpdates(),
+          (o) => o.clientOrderId === id && o.status === 'filled',
+        );
+        const [fill] = server.trade('BTC', 'sell', 95_000, 0.001);
+        expect(await printed).toMatchObject({ tradeId: String(fill?.tid), takerSide: 'sell' });
+        expect((await filled).filledBase).toBe(0.001);
+        // The resubscription's snapshot of recent trades was not emitted again.
+        expect(tape.values.slice(before).map((t: MarketTrade) => t.tradeId)).toEqual([
+          String(fill?.tid),
+        ]);
+      }
+      expect(updates.values.map((o) => `${o.clientOrderId} ${o.status}`)).toEqual([
+        's1:BTC-bid-40 open',
+        's1:BTC-bid-40 filled',
+        's1:BTC-bid-41 open',
+        's1:BTC-bid-41 filled',
+      ]);
+      expect(logLines.some((l) => l.includes('"stream":"trades BTC"'))).toBe(true);
+      expect(logLines.some((l) => l.includes('"stream":"orders"'))).toBe(true);
+    } finally {
+      tape.stop();
+      updates.stop();
+    }
   });
 });
 

@@ -9,7 +9,13 @@ import {
 import { type BookEvent, initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
 import { SimVenue, type SimVenueDeps } from '../src/venues/sim/SimVenue.js';
 import { runVirtualTime, settleInVirtualTime } from '../src/venues/sim/virtualTime.js';
-import { type OrderRequest, VenueError, type VenueFill } from '../src/venues/Venue.js';
+import {
+  type MarketTrade,
+  type OrderRequest,
+  VenueError,
+  type VenueFill,
+  type VenueOrder,
+} from '../src/venues/Venue.js';
 
 /*
  * The venue runs on a VirtualTimeScheduler. Resting-order runs advance time in one synchronous
@@ -128,8 +134,12 @@ describe('SimVenue market data', () => {
       ]);
       const books: BookEvent[] = [];
       const fills: VenueFill[] = [];
+      const trades: MarketTrade[] = [];
+      const updates: VenueOrder[] = [];
       venue.books('ETH').subscribe((e) => books.push(e));
       venue.fills().subscribe((f) => fills.push(f));
+      for (const asset of ['BTC', 'ETH']) venue.trades(asset).subscribe((t) => trades.push(t));
+      venue.orderUpdates().subscribe((o) => updates.push(o));
       await venue.connect();
       runVirtualTime(scheduler, 1000);
       for (const [i, side] of (['buy', 'sell'] as const).entries()) {
@@ -145,7 +155,9 @@ describe('SimVenue market data', () => {
         }
       }
       runVirtualTime(scheduler, 30_000);
-      return { books, fills, positions: await venue.positions() };
+      const fillIds = new Set(fills.map((f) => f.fillId));
+      const background = trades.filter((t) => !fillIds.has(t.tradeId));
+      return { books, fills, trades, background, updates, positions: await venue.positions() };
     };
     const a = await run(7);
     const b = await run(7);
@@ -156,6 +168,12 @@ describe('SimVenue market data', () => {
     expect(c.books).not.toEqual(a.books);
     expect(d.books).toEqual(a.books);
     expect(d.fills).not.toEqual(a.fills);
+    // other participants' trades belong to the market: the same for the same marketSeed
+    expect(a.background.length).toBeGreaterThan(100);
+    expect(d.background).toEqual(a.background);
+    expect(c.background).not.toEqual(a.background);
+    expect(a.trades.length).toBe(a.background.length + a.fills.length);
+    expect(a.updates.length).toBe(4 + a.fills.length);
     expect(new Set(a.fills.map((f) => f.fillId)).size).toBe(a.fills.length);
   });
 });
@@ -270,6 +288,199 @@ describe('SimVenue fills', () => {
     expect(venue.midPrice('BTC')).toBeLessThanOrEqual(99.9);
     expect(await venue.openOrders()).toEqual([]);
     expect((await venue.positions()).baseByAsset.BTC).toBeCloseTo(4.5, 12);
+  });
+});
+
+describe('SimVenue trades and order updates', () => {
+  /** Everything the venue's trade and order streams emit, from before `connect`. */
+  function record(venue: SimVenue, assets: string[] = ['BTC']) {
+    const fills: VenueFill[] = [];
+    const trades: MarketTrade[] = [];
+    const updates: VenueOrder[] = [];
+    venue.fills().subscribe((f) => fills.push(f));
+    for (const asset of assets) venue.trades(asset).subscribe((t) => trades.push(t));
+    venue.orderUpdates().subscribe((o) => updates.push(o));
+    return { fills, trades, updates };
+  }
+
+  it('prints every fill of ours as a trade (taker on the other side) and reports each change of the order', async () => {
+    const { scheduler, venue } = makeVenue(
+      simConfig({ seed: 9, makerFeeBps: -1 }),
+      [assetConfig('BTC', { A: 5, k: 2, sigma: 0.02 })],
+      { backgroundTrades: false },
+    );
+    const { fills, trades, updates } = record(venue);
+    await venue.connect();
+    const acks: VenueOrder[] = [];
+    for (const [id, side, price] of [
+      ['bid', 'buy', 99.8],
+      ['ask', 'sell', 100.2],
+      ['far', 'buy', 98.5],
+    ] as const) {
+      acks.push(
+        await settleInVirtualTime(
+          scheduler,
+          venue.placeOrder(order({ clientOrderId: id, side, price, sizeBase: 5 })),
+        ),
+      );
+    }
+    runVirtualTime(scheduler, 20_000);
+    const open = await venue.openOrders();
+    for (const o of open)
+      await settleInVirtualTime(scheduler, venue.cancelOrder('BTC', o.clientOrderId));
+    expect(fills.length).toBeGreaterThan(4);
+    expect(trades).toEqual(
+      fills.map((f) => ({
+        asset: 'BTC',
+        venue: 'sim',
+        price: f.price,
+        sizeBase: f.sizeBase,
+        takerSide: f.side === 'buy' ? 'sell' : 'buy',
+        tsMs: f.tsMs,
+        tradeId: f.fillId,
+      })),
+    );
+    for (const ack of acks) {
+      const mine = updates.filter((u) => u.clientOrderId === ack.clientOrderId);
+      const itsFills = fills.filter((f) => f.clientOrderId === ack.clientOrderId);
+      // acknowledged open, then one update per fill with the running filled size
+      expect(mine[0]).toEqual(ack);
+      let filled = 0;
+      expect(mine.slice(1, 1 + itsFills.length).map((u) => u.filledBase)).toEqual(
+        itsFills.map((f) => (filled += f.sizeBase)),
+      );
+      const last = mine.at(-1)!;
+      const stillOpen = open.find((o) => o.clientOrderId === ack.clientOrderId);
+      if (stillOpen === undefined) {
+        expect(mine).toHaveLength(1 + itsFills.length);
+        expect(last).toMatchObject({ status: 'filled', filledBase: 5 });
+      } else {
+        expect(mine).toHaveLength(2 + itsFills.length);
+        expect(last).toEqual({ ...stillOpen, status: 'canceled' });
+      }
+      expect(mine.slice(0, -1).every((u) => u.status === 'open')).toBe(true);
+    }
+    // both endings happened: filled completely, and filled in part then canceled
+    expect(updates.some((u) => u.status === 'filled')).toBe(true);
+    expect(open.some((o) => o.filledBase > 0)).toBe(true);
+  });
+
+  it('reports taker fills, rejections and edits; a duplicate client id is not reported', async () => {
+    const { scheduler, venue } = makeVenue(simConfig(), [assetConfig('BTC')], {
+      backgroundTrades: false,
+    });
+    const { trades, updates } = record(venue);
+    const books: BookEvent[] = [];
+    venue.books('BTC').subscribe((b) => books.push(b));
+    await venue.connect();
+    runVirtualTime(scheduler, 100);
+    const bestAsk = books.at(-1)!.asks[0]![0];
+    const place = (over: Partial<OrderRequest>) =>
+      settleInVirtualTime(
+        scheduler,
+        venue.placeOrder(order(over)).catch((e: unknown) => e),
+      );
+    await place({ clientOrderId: 'taker', price: bestAsk + 1, postOnly: false });
+    await place({ clientOrderId: 'cross', price: bestAsk });
+    await place({ clientOrderId: 'bid', price: 99 });
+    await place({ clientOrderId: 'bid', price: 98 }); // duplicate: not reported
+    await place({ clientOrderId: 'odd', price: 99.005 });
+    await settleInVirtualTime(
+      scheduler,
+      venue.editOrder('BTC', 'bid', { newClientOrderId: 'bid2', price: 98.5, sizeBase: 1 }),
+    );
+    await settleInVirtualTime(
+      scheduler,
+      venue
+        .editOrder('BTC', 'bid2', { newClientOrderId: 'bid3', price: 98.505, sizeBase: 1 })
+        .catch((e: unknown) => e),
+    );
+    await settleInVirtualTime(scheduler, venue.cancelAll());
+    expect(updates.map((u) => [u.clientOrderId, u.status, u.price, u.filledBase])).toEqual([
+      ['taker', 'filled', bestAsk + 1, 0.5],
+      ['cross', 'rejected', bestAsk, 0],
+      ['bid', 'open', 99, 0],
+      ['odd', 'rejected', 99.005, 0],
+      ['bid', 'canceled', 99, 0],
+      ['bid2', 'open', 98.5, 0],
+      ['bid3', 'rejected', 98.505, 0],
+      ['bid2', 'canceled', 98.5, 0],
+    ]);
+    expect(updates.filter((u) => u.status === 'rejected').map((u) => u.venueOrderId)).toEqual([
+      '',
+      '',
+      '',
+    ]);
+    // the taker order's trade: we are the aggressor, at the touch
+    expect(trades).toEqual([
+      expect.objectContaining({ takerSide: 'buy', price: bestAsk, sizeBase: 0.5 }),
+    ]);
+  });
+
+  it('reports orders the venue applied even when the answer was lost (transientAfter)', async () => {
+    const { scheduler, venue } = makeVenue(
+      simConfig({ transientErrorRate: 0.5, rejectRate: 0.2, seed: 6 }),
+      [assetConfig('BTC')],
+      { backgroundTrades: false },
+    );
+    const { updates } = record(venue);
+    await venue.connect();
+    for (let i = 0; i < 100; i++) {
+      await settleInVirtualTime(
+        scheduler,
+        venue.placeOrder(order({ clientOrderId: `p${i}` })).catch(() => null),
+      );
+    }
+    const open = await venue.openOrders();
+    const opened = updates.filter((u) => u.status === 'open').map((u) => u.clientOrderId);
+    expect(opened).toEqual(open.map((o) => o.clientOrderId));
+    const rejected = updates.filter((u) => u.status === 'rejected').length;
+    expect(rejected).toBeGreaterThan(5);
+    expect(opened.length + rejected).toBeLessThan(100); // transientBefore: nothing reported
+  });
+
+  it('prints other participants one-lot trades at the touch at rate A exp(-k delta)', async () => {
+    const A = 2;
+    const k = 1.5;
+    const { scheduler, venue } = makeVenue(simConfig({ seed: 12, bookIntervalMs: 200 }), [
+      assetConfig('BTC', { A, k, sigma: 0.01 }),
+    ]);
+    const { trades } = record(venue);
+    let pending: MarketTrade[] = [];
+    const expected = { sell: 0, buy: 0 };
+    const odd: unknown[] = [];
+    // trades of a step come before its book event, which shows the touch they traded at
+    venue.trades('BTC').subscribe((t) => pending.push(t));
+    venue.books('BTC').subscribe((b) => {
+      const mid = venue.midPrice('BTC');
+      const bid = b.bids[0]![0];
+      const ask = b.asks[0]![0];
+      expected.sell += A * Math.exp(-k * (mid - bid)) * 0.2;
+      expected.buy += A * Math.exp(-k * (ask - mid)) * 0.2;
+      for (const t of pending) {
+        const touch = t.takerSide === 'sell' ? bid : ask;
+        if (t.price !== touch || t.sizeBase !== 0.5 || t.tsMs !== b.tMs) odd.push(t);
+      }
+      pending = [];
+    });
+    await venue.connect();
+    runVirtualTime(scheduler, 1000 * 1000);
+    expect(odd).toEqual([]);
+    for (const side of ['sell', 'buy'] as const) {
+      const n = trades.filter((t) => t.takerSide === side).length;
+      expect(expected[side]).toBeGreaterThan(1000);
+      expect(Math.abs(n - expected[side]) / Math.sqrt(expected[side])).toBeLessThan(4);
+    }
+    expect(new Set(trades.map((t) => t.tradeId)).size).toBe(trades.length);
+
+    const quiet = makeVenue(simConfig({ seed: 12 }), [assetConfig('BTC')], {
+      backgroundTrades: false,
+    });
+    let count = 0;
+    quiet.venue.trades('BTC').subscribe(() => count++);
+    await quiet.venue.connect();
+    runVirtualTime(quiet.scheduler, 10_000);
+    expect(count).toBe(0);
   });
 });
 
@@ -451,12 +662,16 @@ describe('SimVenue orders', () => {
     const { scheduler, venue } = makeVenue(simConfig());
     let booksDone = false;
     let fillsDone = false;
+    let tradesDone = false;
+    let updatesDone = false;
     venue.books('BTC').subscribe({ complete: () => (booksDone = true) });
     venue.fills().subscribe({ complete: () => (fillsDone = true) });
+    venue.trades('BTC').subscribe({ complete: () => (tradesDone = true) });
+    venue.orderUpdates().subscribe({ complete: () => (updatesDone = true) });
     await venue.connect();
     runVirtualTime(scheduler, 1000);
     await venue.close();
-    expect(booksDone && fillsDone).toBe(true);
+    expect([booksDone, fillsDone, tradesDone, updatesDone]).toEqual([true, true, true, true]);
     expect(scheduler.actions).toHaveLength(0);
     await expect(venue.placeOrder(order())).rejects.toMatchObject({ kind: 'fatal' });
   });

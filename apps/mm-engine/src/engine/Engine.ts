@@ -372,7 +372,31 @@ export class Engine {
           error: (e: unknown) =>
             this.log.error({ venue: vc.name, err: String(e) }, 'fill stream failed'),
         }),
+        venue.orderUpdates().subscribe({
+          next: (order) => {
+            const gone = this.managers.get(vc.name)?.onOrderUpdate(order) ?? null;
+            if (gone !== null) this.resyncLeg(vc.name, order.asset, gone);
+            if (order.status === 'rejected' || order.status === 'canceled') {
+              this.log.debug(
+                { venue: vc.name, order: order.clientOrderId, status: order.status },
+                'order update',
+              );
+            }
+          },
+          error: (e: unknown) =>
+            this.log.error({ venue: vc.name, err: String(e) }, 'order stream failed'),
+        }),
       );
+      for (const asset of this.venueAssets(vc.name)) {
+        this.subscriptions.push(
+          venue.trades(asset).subscribe({
+            next: (t) =>
+              this.metrics.marketTrades.inc({ asset: t.asset, venue: t.venue, side: t.takerSide }),
+            error: (e: unknown) =>
+              this.log.error({ venue: vc.name, asset, err: String(e) }, 'trade stream failed'),
+          }),
+        );
+      }
       this.managers.set(
         vc.name,
         new OrderManager({

@@ -129,6 +129,8 @@ export interface EngineMetrics {
   readonly volatility: Gauge<'asset'>;
   /** 1 while the fill ledger writes to its local backlog because Redis is unavailable. */
   readonly ledgerDegraded: Gauge;
+  /** Public market trades per asset, venue and taker side (`buy`/`sell`). */
+  readonly marketTrades: Counter<'asset' | 'venue' | 'side'>;
   /** Latest lag from an event to its publication on the Redis bus, seconds. */
   readonly redisPublishLag: Gauge<'stream'>;
   /** Bus messages dropped because they failed validation, by stream and direction (`in`/`out`). */
@@ -287,6 +289,11 @@ export function createEngineMetrics(
       'reason',
     ]),
     volatility,
+    marketTrades: counter('mm_market_trades_total', 'Public market trades, by taker side', [
+      'asset',
+      'venue',
+      'side',
+    ]),
     ledgerDegraded: new Gauge({
       name: 'mm_ledger_degraded_state',
       help: 'Fill ledger writing to its local backlog file (Redis unavailable): 1, else 0',

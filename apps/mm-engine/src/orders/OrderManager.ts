@@ -271,6 +271,29 @@ export class OrderManager {
   }
 
   /**
+   * An order status change reported by the venue's order stream. A terminal status (filled,
+   * canceled, rejected) of the live order on a side forgets it, so the side is placed again; an
+   * open order's filled size only grows (fills may also arrive through `onFill`). Returns the side
+   * whose live order is gone, or `null`.
+   */
+  onOrderUpdate(order: VenueOrder): QuoteSide | null {
+    for (const side of ['bid', 'ask'] as const) {
+      const slot = this.slots.get(slotKey(order.asset, side));
+      const live = slot?.live;
+      if (slot === undefined || !live || live.order.clientOrderId !== order.clientOrderId) continue;
+      if (order.status === 'open') {
+        if (order.filledBase > live.order.filledBase) {
+          slot.live = { ...live, order: { ...live.order, filledBase: order.filledBase } };
+        }
+        return null;
+      }
+      slot.live = null;
+      return side;
+    }
+    return null;
+  }
+
+  /**
    * Compare the venue's open orders (of `asset`, or all) with the tracked ones: cancel orders the
    * manager does not know (not live and not in flight), forget live orders the venue no longer
    * has (acknowledged before the look-up started). Cancels bypass the token wait.

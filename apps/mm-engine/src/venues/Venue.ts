@@ -30,18 +30,43 @@ export interface OrderRequest {
   postOnly: boolean;
 }
 
+/**
+ * Order status as the venue reports it. A partially filled order is `open` with
+ * `0 < filledBase < sizeBase`.
+ */
 export type OrderStatus = 'open' | 'filled' | 'canceled' | 'rejected';
 
 /** An order as the venue reports it. */
 export interface VenueOrder {
   asset: string;
+  /** Engine client order id (mapped back from the venue's id when the adapter knows it). */
   clientOrderId: string;
+  /** The venue's order id (`''` when the venue never assigned one, as for some rejections). */
   venueOrderId: string;
   side: OrderSide;
+  /** Limit price, price units. */
   price: number;
+  /** Order size, base units. */
   sizeBase: number;
+  /** Executed so far, base units. */
   filledBase: number;
   status: OrderStatus;
+}
+
+/** One public trade of the market (anyone's; our own executions appear here too). */
+export interface MarketTrade {
+  asset: string;
+  venue: string;
+  /** Execution price, price units. */
+  price: number;
+  /** Traded size, base units. */
+  sizeBase: number;
+  /** Side of the aggressor: `buy` lifted an ask, `sell` hit a bid. */
+  takerSide: OrderSide;
+  /** Venue execution time, epoch ms. */
+  tsMs: number;
+  /** The venue's trade id; unique per asset and venue (the adapter drops repeats). */
+  tradeId: string;
 }
 
 /** One execution of our own order (or a taker order we sent). */
@@ -100,7 +125,9 @@ export interface VenueCapabilities {
 /**
  * A trading venue: market data in, orders out. Two implementations: `SimVenue` (seeded, the
  * default) and `CcxtVenue` (REST for orders and positions, ccxt.pro websockets for data).
- * Streams are hot; `books` stamps `tMs` with the engine clock at receipt.
+ * Streams are hot (subscribe before `connect` to see everything), do not error once obtained
+ * (the adapter retries and drops bad venue data; asking for an unlisted asset fails) and complete
+ * on `close`; `books` stamps `tMs` with the engine clock at receipt.
  */
 export interface Venue {
   readonly name: string;
@@ -113,6 +140,15 @@ export interface Venue {
   books(asset: string): Observable<BookEvent>;
   /** Our own executions on this venue, every asset. */
   fills(): Observable<VenueFill>;
+  /** Public trades of `asset` (our executions included), each trade once. */
+  trades(asset: string): Observable<MarketTrade>;
+  /**
+   * Our orders' status changes on this venue, every asset, as the venue reports them: acknowledged
+   * `open`, partially filled (`open`, `filledBase` grown), `filled`, `canceled` (an edit that
+   * replaces an order reports the old client id `canceled`), `rejected`. Client ids are the
+   * engine's. Executions are `fills()`' business: a venue may report partial fills only there.
+   */
+  orderUpdates(): Observable<VenueOrder>;
   /** Place a limit order; resolves once the venue acknowledged it. */
   placeOrder(request: OrderRequest): Promise<VenueOrder>;
   /** Amend price/size (only when `capabilities.editOrder`). */

@@ -7,6 +7,10 @@
  *
  * The public book is whatever the test sets with `setBook`; the account's own resting orders are
  * not merged into it. `trade()` is another participant's taker order sweeping our resting orders.
+ * Every execution is printed on the `trades` channel (a new subscriber first gets the coin's
+ * last `TRADES_SNAPSHOT` trades); `orderUpdates` reports our orders placed (`open`), rejected
+ * (`...Rejected`), filled, canceled and replaced by a modify (old `canceled`, new `open`), not
+ * partial fills.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -63,6 +67,19 @@ export interface HlFill {
   liquidationMarkPx: null;
 }
 
+/** A public trade as the `trades` channel prints it (`side` is the aggressor's). */
+export interface HlTrade {
+  coin: string;
+  side: 'B' | 'A';
+  px: string;
+  sz: string;
+  time: number;
+  hash: string;
+  tid: number;
+  /** `[buyer, seller]`. */
+  users: [string, string];
+}
+
 /** One request the server received. */
 export interface RecordedRequest {
   path: string;
@@ -104,6 +121,10 @@ type Json = Record<string, unknown>;
 const MAKER_FEE_RATE = 0.00015;
 const TAKER_FEE_RATE = 0.00045;
 const NOT_FOUND = 'Order was never placed, already canceled, or filled.';
+/** Trades a new `trades` subscriber gets first. */
+const TRADES_SNAPSHOT = 10;
+/** The other side of every trade that is not ours. */
+const OTHER_USER = '0x00000000000000000000000000000000000000ff';
 
 /** Round away binary noise: 10 decimals is finer than any Hyperliquid size or price. */
 function clean(x: number): number {
@@ -159,6 +180,7 @@ export class HyperliquidServer {
   private readonly resting = new Map<number, RestingOrder>();
   private readonly closed = new Map<number, { order: RestingOrder; status: string; at: number }>();
   private readonly fills: HlFill[] = [];
+  private readonly tape = new Map<string, HlTrade[]>();
   private readonly positions = new Map<string, { szi: number; entryPx: number }>();
   private readonly balances = new Map<string, number>();
   private readonly subscriptions = new Map<WebSocket, Set<string>>();
@@ -245,7 +267,9 @@ export class HyperliquidServer {
   /**
    * Another participant's taker order: `side` `sell` at limit `price` hits our bids priced at or
    * above `price` (best first, then time), `buy` lifts our asks at or below it. Fills our orders at
-   * their limit prices, pushes `userFills` (and `orderUpdates`) and returns our fills.
+   * their limit prices; whatever size they leave trades with other participants at `price` (the
+   * public book is not consumed). Pushes `userFills`, `orderUpdates` (orders filled completely)
+   * and `trades`; returns our fills.
    */
   trade(coin: string, side: 'buy' | 'sell', price: number, size: number): HlFill[] {
     const ours = [...this.resting.values()]
@@ -258,14 +282,19 @@ export class HyperliquidServer {
             ? b.limitPx - a.limitPx
             : a.limitPx - b.limitPx,
       );
+    this.instrument(coin);
+    const taker = side === 'buy' ? 'B' : 'A';
     let left = size;
     const made: HlFill[] = [];
     const updates: Json[] = [];
+    const printed: HlTrade[] = [];
     for (const order of ours) {
       if (left <= 0) break;
       const sz = clean(Math.min(left, order.sz));
       left = clean(left - sz);
-      made.push(this.fill(order, order.limitPx, sz, false));
+      const fill = this.fill(order, order.limitPx, sz, false);
+      made.push(fill);
+      printed.push(this.tradeOf(fill, taker, order.side));
       order.sz = clean(order.sz - sz);
       if (order.sz <= 0) {
         this.resting.delete(order.oid);
@@ -273,9 +302,37 @@ export class HyperliquidServer {
         updates.push(this.orderUpdate(order, 'filled'));
       }
     }
+    if (left > 0) {
+      const tid = this.nextTid++;
+      printed.push({
+        coin,
+        side: taker,
+        px: fmt(price),
+        sz: fmt(left),
+        time: this.nowMs(),
+        hash: this.hashOf(tid),
+        tid,
+        users: [OTHER_USER, OTHER_USER],
+      });
+    }
     this.pushFills(made);
     if (updates.length > 0) this.publish(`orderUpdates:${this.user}`, updates);
+    this.pushTrades(coin, printed);
     return made;
+  }
+
+  /**
+   * Print trades on the `trades` channel as they are (any field values, to test bad venue data);
+   * they stay out of the snapshot a new subscriber gets.
+   */
+  printTrades(coin: string, trades: readonly Partial<Record<keyof HlTrade, unknown>>[]): void {
+    this.instrument(coin);
+    this.publish(`trades:${coin}`, { channel: 'trades', data: trades });
+  }
+
+  /** The next trade id the server will assign (trade ids are a counter). */
+  peekNextTid(): number {
+    return this.nextTid;
   }
 
   /** The next `count` HTTP requests (to `paths`, default all) answer `status`. */
@@ -320,7 +377,8 @@ export class HyperliquidServer {
     return n;
   }
 
-  /** Resolves once a socket subscribes to `key` (`l2Book:BTC`, `userFills:<user>`). */
+  /** Resolves once a socket subscribes to `key` (`l2Book:BTC`, `trades:BTC`, `userFills:<user>`,
+   * `orderUpdates:<user>`). */
   waitForSubscription(key: string): Promise<void> {
     return new Promise((resolve) => this.subscribeWaiters.push({ key, resolve }));
   }
@@ -683,36 +741,16 @@ export class HyperliquidServer {
     const tif = String(limit.tif);
     const inst = this.byAsset.get(a);
     if (inst === undefined) return { error: `Invalid asset. asset=${a}` };
-    const rejection = this.orderRejections.shift();
-    if (rejection !== undefined) return { error: rejection };
-    if (!validPrice(p, inst.szDecimals, inst.spot)) {
-      return { error: `Price must be divisible by tick size. asset=${a}` };
-    }
-    const size = Number(s);
-    if (!Number.isFinite(size) || size <= 0 || decimalsOf(s) > inst.szDecimals) {
-      return { error: `Order has invalid size. asset=${a}` };
-    }
-    const price = Number(p);
-    if (price * size < 10) {
-      return { error: `Order must have minimum value of $10. asset=${a}` };
-    }
     const cloid = typeof c === 'string' ? c : null;
     if (cloid !== null) {
       for (const o of this.resting.values()) {
         if (o.cloid === cloid && o !== replacing) return { error: `Duplicate cloid. asset=${a}` };
       }
     }
-    const book = this.books.get(inst.coin) ?? { bids: [], asks: [] };
-    const bestBid = Number(book.bids[0]?.[0] ?? Number.NaN);
-    const bestAsk = Number(book.asks[0]?.[0] ?? Number.NaN);
-    const crosses = b ? price >= bestAsk : price <= bestBid;
-    if (crosses && tif === 'Alo') {
-      return {
-        error: `Post only order would have immediately matched, bbo was ${fmt(bestBid)}@${fmt(bestAsk)}. asset=${a}`,
-      };
-    }
+    const size = Number(s);
+    const price = Number(p);
     const order: RestingOrder = {
-      oid: this.nextOid++,
+      oid: 0,
       cloid,
       coin: inst.coin,
       side: b ? 'B' : 'A',
@@ -724,9 +762,41 @@ export class HyperliquidServer {
       tif,
       reduceOnly: r,
     };
+    /** A refused order: reported on `orderUpdates` with Hyperliquid's rejection status. */
+    const reject = (status: string, error: string): Json => {
+      if (Number.isFinite(size) && size > 0 && Number.isFinite(price) && price > 0) {
+        if (order.oid === 0) order.oid = this.nextOid++;
+        this.closed.set(order.oid, { order, status, at: this.nowMs() });
+        this.publish(`orderUpdates:${this.user}`, [this.orderUpdate(order, status)]);
+      }
+      return { error };
+    };
+    const rejection = this.orderRejections.shift();
+    if (rejection !== undefined) return reject('rejected', rejection);
+    if (!validPrice(p, inst.szDecimals, inst.spot)) {
+      return reject('tickRejected', `Price must be divisible by tick size. asset=${a}`);
+    }
+    if (!Number.isFinite(size) || size <= 0 || decimalsOf(s) > inst.szDecimals) {
+      return reject('rejected', `Order has invalid size. asset=${a}`);
+    }
+    if (price * size < 10) {
+      return reject('minTradeNtlRejected', `Order must have minimum value of $10. asset=${a}`);
+    }
+    const book = this.books.get(inst.coin) ?? { bids: [], asks: [] };
+    const bestBid = Number(book.bids[0]?.[0] ?? Number.NaN);
+    const bestAsk = Number(book.asks[0]?.[0] ?? Number.NaN);
+    const crosses = b ? price >= bestAsk : price <= bestBid;
+    if (crosses && tif === 'Alo') {
+      return reject(
+        'badAloPxRejected',
+        `Post only order would have immediately matched, bbo was ${fmt(bestBid)}@${fmt(bestAsk)}. asset=${a}`,
+      );
+    }
+    order.oid = this.nextOid++;
     if (replacing !== undefined) {
       this.resting.delete(replacing.oid);
       this.closed.set(replacing.oid, { order: replacing, status: 'canceled', at: this.nowMs() });
+      this.publish(`orderUpdates:${this.user}`, [this.orderUpdate(replacing, 'canceled')]);
     }
     const taken = crosses ? this.take(order, book, b) : [];
     const filled = clean(taken.reduce((sum, f) => sum + Number(f.sz), 0));
@@ -735,16 +805,19 @@ export class HyperliquidServer {
     const withCloid = cloid === null ? {} : { cloid };
     if (order.sz <= 0) {
       this.closed.set(order.oid, { order, status: 'filled', at: this.nowMs() });
+      this.publish(`orderUpdates:${this.user}`, [this.orderUpdate(order, 'filled')]);
       const avgPx = taken.reduce((sum, f) => sum + Number(f.px) * Number(f.sz), 0) / filled;
       return { filled: { totalSz: fmt(filled), avgPx: fmt(avgPx), oid: order.oid, ...withCloid } };
     }
     if (tif === 'Ioc') {
-      this.closed.set(order.oid, { order, status: 'canceled', at: this.nowMs() });
       if (taken.length === 0) {
-        return {
-          error: `Order could not immediately match against any resting orders. asset=${a}`,
-        };
+        return reject(
+          'iocCancelRejected',
+          `Order could not immediately match against any resting orders. asset=${a}`,
+        );
       }
+      this.closed.set(order.oid, { order, status: 'canceled', at: this.nowMs() });
+      this.publish(`orderUpdates:${this.user}`, [this.orderUpdate(order, 'canceled')]);
       const avgPx = taken.reduce((sum, f) => sum + Number(f.px) * Number(f.sz), 0) / filled;
       return { filled: { totalSz: fmt(filled), avgPx: fmt(avgPx), oid: order.oid, ...withCloid } };
     }
@@ -775,6 +848,10 @@ export class HyperliquidServer {
     }
     if (made.length > 0) {
       this.publish(`l2Book:${order.coin}`, { channel: 'l2Book', data: this.l2Book(order.coin) });
+      this.pushTrades(
+        order.coin,
+        made.map((f) => this.tradeOf(f, order.side, order.side)),
+      );
     }
     return made;
   }
@@ -875,7 +952,7 @@ export class HyperliquidServer {
       startPosition: fmt(startPosition),
       dir,
       closedPnl: fmt(closedPnl),
-      hash: `0x${createHash('sha256').update(String(tid)).digest('hex')}`,
+      hash: this.hashOf(tid),
       oid: order.oid,
       crossed,
       fee: fee.toFixed(6),
@@ -894,6 +971,34 @@ export class HyperliquidServer {
       channel: 'userFills',
       data: { isSnapshot: false, user: this.user, fills },
     });
+  }
+
+  /** The public trade of our fill `f`: aggressor `taker`, our order on side `ours`. */
+  private tradeOf(f: HlFill, taker: 'B' | 'A', ours: 'B' | 'A'): HlTrade {
+    const users: [string, string] =
+      ours === 'B' ? [this.user, OTHER_USER] : [OTHER_USER, this.user];
+    return {
+      coin: f.coin,
+      side: taker,
+      px: f.px,
+      sz: f.sz,
+      time: f.time,
+      hash: f.hash,
+      tid: f.tid,
+      users,
+    };
+  }
+
+  private pushTrades(coin: string, trades: readonly HlTrade[]): void {
+    if (trades.length === 0) return;
+    const tape = this.tape.get(coin) ?? [];
+    tape.push(...trades);
+    this.tape.set(coin, tape.slice(-TRADES_SNAPSHOT));
+    this.publish(`trades:${coin}`, { channel: 'trades', data: trades });
+  }
+
+  private hashOf(tid: number): string {
+    return `0x${createHash('sha256').update(String(tid)).digest('hex')}`;
   }
 
   private orderUpdate(o: RestingOrder, status: string): Json {
@@ -956,6 +1061,10 @@ export class HyperliquidServer {
     if (sub.type === 'l2Book' && typeof sub.coin === 'string' && this.books.has(sub.coin)) {
       reply({ channel: 'l2Book', data: this.l2Book(sub.coin) });
     }
+    if (sub.type === 'trades' && typeof sub.coin === 'string') {
+      const recent = this.tape.get(sub.coin) ?? [];
+      if (recent.length > 0) reply({ channel: 'trades', data: recent });
+    }
     if (sub.type === 'userFills') {
       const mine = String(sub.user).toLowerCase() === this.user;
       const fills = mine ? this.fills.slice(-2000) : [];
@@ -971,8 +1080,12 @@ export class HyperliquidServer {
   }
 
   private subscriptionKey(sub: Json): string | undefined {
-    if (sub.type === 'l2Book' && typeof sub.coin === 'string' && this.instruments.has(sub.coin)) {
-      return `l2Book:${sub.coin}`;
+    if (
+      (sub.type === 'l2Book' || sub.type === 'trades') &&
+      typeof sub.coin === 'string' &&
+      this.instruments.has(sub.coin)
+    ) {
+      return `${sub.type}:${sub.coin}`;
     }
     if ((sub.type === 'userFills' || sub.type === 'orderUpdates') && typeof sub.user === 'string') {
       return `${sub.type}:${sub.user.toLowerCase()}`;

@@ -27,6 +27,7 @@ import type { CcxtVenueConfig } from '../../config/engineConfigSchema.js';
 import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
 import {
   type MarketInfo,
+  type MarketTrade,
   type OrderRequest,
   type OrderSide,
   type OrderStatus,
@@ -79,6 +80,8 @@ const TICK_SIZE = 4;
 
 /** Fill ids remembered for deduplication (Hyperliquid re-sends up to 2000 on resubscribe). */
 const SEEN_FILLS_CAPACITY = 20_000;
+/** Public trade ids remembered for deduplication, every asset together. */
+const SEEN_TRADES_CAPACITY = 20_000;
 /** Client/venue order id pairs remembered. */
 const ID_MAP_CAPACITY = 100_000;
 /** Longest wait for in-flight placements before a fill of an unknown order is emitted, ms. */
@@ -166,8 +169,11 @@ function replaceUrls(node: unknown, url: string): unknown {
 
 /**
  * A ccxt exchange as a `Venue`: REST (ccxt) for orders, open orders, positions and fill history;
- * ccxt.pro websockets (`watchOrderBook`, `watchMyTrades`) for books and fills, as hot rxjs
- * streams that resubscribe with backoff after any error (a dropped websocket included).
+ * ccxt.pro websockets (`watchOrderBook`, `watchTrades`, `watchMyTrades`, `watchOrders`) for books,
+ * public trades, fills and order updates, as hot rxjs streams that resubscribe with backoff after
+ * any error (a dropped websocket included). Fills and public trades are deduplicated by id (a
+ * resubscription may repeat recent ones); an order update identical to the last one reported for
+ * that order is dropped. Without trading credentials only books and trades flow.
  *
  * Engine client order ids map to venue client ids with `toVenueClientId`; the adapter keeps the
  * reverse maps (venue client id and venue order id -> engine id) so fills and open orders carry
@@ -185,11 +191,16 @@ export class CcxtVenue implements Venue {
   private readonly assetBySymbol = new Map<string, string>();
   private readonly bookSubjects = new Map<string, Subject<BookEvent>>();
   private readonly fillSubject = new Subject<VenueFill>();
+  private readonly tradeSubjects = new Map<string, Subject<MarketTrade>>();
+  private readonly orderSubject = new Subject<VenueOrder>();
   private streams = new Subscription();
   private readonly orders = new BoundedMap<string, OrderRecord>(ID_MAP_CAPACITY);
   private readonly engineIdByVenueClientId = new BoundedMap<string, string>(ID_MAP_CAPACITY);
   private readonly engineIdByVenueOrderId = new BoundedMap<string, string>(ID_MAP_CAPACITY);
   private readonly seenFills = new BoundedMap<string, true>(SEEN_FILLS_CAPACITY);
+  private readonly seenTrades = new BoundedMap<string, true>(SEEN_TRADES_CAPACITY);
+  /** Last reported `status filledBase` per venue order id (drops repeated order updates). */
+  private readonly lastOrderState = new BoundedMap<string, string>(ID_MAP_CAPACITY);
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly bookDepth: number;
   private readonly streamRetry: { initialDelayMs: number; maxDelayMs: number };
@@ -203,7 +214,10 @@ export class CcxtVenue implements Venue {
     this.assets = (config.assets ?? Object.keys(config.symbols)).filter(
       (a) => config.symbols[a] !== undefined,
     );
-    for (const asset of this.assets) this.bookSubjects.set(asset, new Subject<BookEvent>());
+    for (const asset of this.assets) {
+      this.bookSubjects.set(asset, new Subject<BookEvent>());
+      this.tradeSubjects.set(asset, new Subject<MarketTrade>());
+    }
     this.bookDepth = Math.max(1, Math.floor(deps.bookDepth ?? 10));
     this.streamRetry = deps.streamRetry ?? { initialDelayMs: 250, maxDelayMs: 30_000 };
   }
@@ -213,7 +227,7 @@ export class CcxtVenue implements Venue {
     return this.caps;
   }
 
-  /** Load credentials and markets, then open the book and fill streams. Idempotent. */
+  /** Load credentials and markets, then open the streams. Idempotent. */
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(this.fatal('venue is closed'));
     if (this.connecting === undefined) {
@@ -253,7 +267,11 @@ export class CcxtVenue implements Venue {
       const history = await exchange.fetchMyTrades();
       for (const t of history) if (typeof t.id === 'string') this.seenFills.set(t.id, true);
     } else {
-      this.log('warn', {}, 'no trading credentials: fills() stays silent, orders will fail');
+      this.log(
+        'warn',
+        {},
+        'no trading credentials: fills() and orderUpdates() stay silent, orders will fail',
+      );
     }
     if (this.closed) throw this.fatal('closed while connecting');
     this.startStreams(exchange, canTrade);
@@ -345,6 +363,19 @@ export class CcxtVenue implements Venue {
           },
         }),
       );
+      const trades = this.tradeSubjects.get(asset);
+      if (trades === undefined) continue;
+      if (!exchange.has.watchTrades) {
+        this.log('warn', { asset }, 'the exchange has no watchTrades: trades() stays silent');
+        continue;
+      }
+      this.streams.add(
+        this.watchLoop(`trades ${asset}`, () => this.watchTrades(exchange, symbol)).subscribe({
+          next: (list) => {
+            for (const trade of this.toMarketTrades(asset, inst, list)) trades.next(trade);
+          },
+        }),
+      );
     }
     if (!withFills) return;
     this.streams.add(
@@ -355,14 +386,34 @@ export class CcxtVenue implements Venue {
         )
         .subscribe({ next: (fill) => this.fillSubject.next(fill) }),
     );
+    if (!exchange.has.watchOrders) {
+      this.log('warn', {}, 'the exchange has no watchOrders: orderUpdates() stays silent');
+      return;
+    }
+    this.streams.add(
+      this.watchLoop('orders', () => this.watchOrders(exchange))
+        .pipe(
+          concatMap((orders) => from(this.toOrderUpdates(orders))),
+          mergeMap((updates) => updates),
+        )
+        .subscribe({ next: (update) => this.orderSubject.next(update) }),
+    );
   }
 
   private watchBook(exchange: Exchange, symbol: string): Promise<OrderBook> {
     return exchange.watchOrderBook(symbol);
   }
 
+  private watchTrades(exchange: Exchange, symbol: string): Promise<Trade[]> {
+    return exchange.watchTrades(symbol);
+  }
+
   private watchFills(exchange: Exchange): Promise<Trade[]> {
     return exchange.watchMyTrades();
+  }
+
+  private watchOrders(exchange: Exchange): Promise<Order[]> {
+    return exchange.watchOrders();
   }
 
   /**
@@ -418,6 +469,84 @@ export class CcxtVenue implements Venue {
       this.log('warn', { asset, error: String(error) }, 'dropped an unreadable book');
       return undefined;
     }
+  }
+
+  /** New, valid public trades of `asset`; repeats are skipped, bad ones dropped and logged. */
+  private toMarketTrades(asset: string, inst: Instrument, list: readonly Trade[]): MarketTrade[] {
+    const out: MarketTrade[] = [];
+    for (const trade of Array.isArray(list) ? list : []) {
+      try {
+        const id = trade.id;
+        const price = finite(trade.price);
+        const amount = finite(trade.amount);
+        const side = trade.side;
+        if (
+          typeof id !== 'string' ||
+          id === '' ||
+          price === undefined ||
+          price <= 0 ||
+          amount === undefined ||
+          amount <= 0 ||
+          (side !== 'buy' && side !== 'sell')
+        ) {
+          this.log(
+            'warn',
+            { asset, tradeId: trade.id },
+            'dropped a trade with invalid id, price, size or side',
+          );
+          continue;
+        }
+        const key = `${asset}:${id}`;
+        if (this.seenTrades.has(key)) continue;
+        this.seenTrades.set(key, true);
+        let tsMs = finite(trade.timestamp);
+        if (tsMs === undefined) {
+          this.log(
+            'warn',
+            { asset, tradeId: id },
+            'trade without a timestamp: using the engine clock',
+          );
+          tsMs = this.deps.nowMs();
+        }
+        out.push({
+          asset,
+          venue: this.name,
+          price,
+          sizeBase: amount * inst.contractSize,
+          takerSide: side,
+          tsMs,
+          tradeId: id,
+        });
+      } catch (error) {
+        this.log('warn', { asset, error: String(error) }, 'dropped an unreadable trade');
+      }
+    }
+    return out;
+  }
+
+  /** Our orders' changes with engine client ids; unchanged repeats and bad ones are dropped. */
+  private async toOrderUpdates(orders: readonly Order[]): Promise<VenueOrder[]> {
+    const out: VenueOrder[] = [];
+    for (const order of Array.isArray(orders) ? orders : []) {
+      try {
+        const venueClientId =
+          typeof order.clientOrderId === 'string' ? order.clientOrderId : undefined;
+        const venueOrderId = typeof order.id === 'string' ? order.id : undefined;
+        if (this.engineIdOf(venueClientId, venueOrderId) === null && this.inflight.size > 0) {
+          // The update may have overtaken the acknowledgement that tells us its venue order id.
+          await this.settleInflight();
+        }
+        const update = this.toVenueOrder(order, 'order update');
+        if (update === undefined) continue;
+        const state = `${update.status} ${update.filledBase}`;
+        if (this.lastOrderState.get(update.venueOrderId) === state) continue;
+        this.lastOrderState.set(update.venueOrderId, state);
+        out.push(update);
+      } catch (error) {
+        this.log('warn', { error: String(error) }, 'dropped an unreadable order update');
+      }
+    }
+    return out;
   }
 
   private async toFills(trades: readonly Trade[]): Promise<VenueFill[]> {
@@ -562,6 +691,18 @@ export class CcxtVenue implements Venue {
 
   fills(): Observable<VenueFill> {
     return this.fillSubject.asObservable();
+  }
+
+  trades(asset: string): Observable<MarketTrade> {
+    const subject = this.tradeSubjects.get(asset);
+    if (subject === undefined) {
+      return throwError(() => this.fatal(`no symbol configured for asset '${asset}'`));
+    }
+    return subject.asObservable();
+  }
+
+  orderUpdates(): Observable<VenueOrder> {
+    return this.orderSubject.asObservable();
   }
 
   async placeOrder(request: OrderRequest): Promise<VenueOrder> {
@@ -774,7 +915,9 @@ export class CcxtVenue implements Venue {
     this.streams.unsubscribe();
     this.streams = new Subscription();
     for (const subject of this.bookSubjects.values()) subject.complete();
+    for (const subject of this.tradeSubjects.values()) subject.complete();
     this.fillSubject.complete();
+    this.orderSubject.complete();
     const exchange = this.exchange;
     this.exchange = undefined;
     try {
@@ -879,8 +1022,11 @@ export class CcxtVenue implements Venue {
     return record;
   }
 
-  /** A ccxt order as a `VenueOrder` with the engine client id (`undefined` when unusable). */
-  private toVenueOrder(o: Order): VenueOrder | undefined {
+  /**
+   * A ccxt order as a `VenueOrder` with the engine client id; `undefined` for other markets and
+   * (logged, naming `what`) for invalid fields.
+   */
+  private toVenueOrder(o: Order, what = 'open order'): VenueOrder | undefined {
     const asset = typeof o.symbol === 'string' ? this.assetBySymbol.get(o.symbol) : undefined;
     const inst = asset === undefined ? undefined : this.instruments.get(asset);
     if (asset === undefined || inst === undefined) return undefined;
@@ -897,7 +1043,7 @@ export class CcxtVenue implements Venue {
       venueOrderId === undefined ||
       (side !== 'buy' && side !== 'sell')
     ) {
-      this.log('warn', { asset, venueOrderId }, 'dropped an open order with invalid fields');
+      this.log('warn', { asset, venueOrderId }, `dropped an ${what} with invalid fields`);
       return undefined;
     }
     const venueClientId = typeof o.clientOrderId === 'string' ? o.clientOrderId : undefined;
@@ -905,7 +1051,13 @@ export class CcxtVenue implements Venue {
       this.engineIdOf(venueClientId, venueOrderId) ?? venueClientId ?? `oid:${venueOrderId}`;
     const filled = finite(o.filled) ?? (remaining === undefined ? 0 : amount - remaining);
     const status: OrderStatus =
-      o.status === 'closed' ? 'filled' : o.status === 'canceled' ? 'canceled' : 'open';
+      o.status === 'closed'
+        ? 'filled'
+        : o.status === 'canceled' || o.status === 'expired'
+          ? 'canceled'
+          : o.status === 'rejected'
+            ? 'rejected'
+            : 'open';
     return {
       asset,
       clientOrderId,

@@ -17,6 +17,7 @@ import { TokenBucket } from '../../orders/tokenBucket.js';
 import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
 import {
   type MarketInfo,
+  type MarketTrade,
   type OrderRequest,
   type OrderSide,
   type Venue,
@@ -45,6 +46,11 @@ export interface SimVenueDeps {
    * `retryAfterMs` (default: no venue-side limit). Not part of the config: a test knob.
    */
   rateLimitPerSec?: number;
+  /**
+   * Print other participants' trades on `trades()` (default true): market orders hitting the
+   * touch, drawn from the market's own rng stream, so they do not move any other draw.
+   */
+  backgroundTrades?: boolean;
 }
 
 /** Levels per side of the synthetic book. */
@@ -53,6 +59,8 @@ const BOOK_LEVELS = 10;
 const TOUCH_SIZE_LOTS = 5;
 /** Relative tolerance of the tick and size-step checks, in steps. */
 const GRID_EPS = 1e-6;
+/** Most background trades per side and book step. */
+const MAX_BACKGROUND_TRADES_PER_STEP = 1_000;
 
 /** One quoted asset's true market: mid path, book, fill model and their rng streams. */
 interface SimMarket {
@@ -64,7 +72,10 @@ interface SimMarket {
   readonly bookRng: Rng;
   readonly fillRng: Rng;
   readonly fillModel: FillModel;
+  /** Background market orders (other participants' trades), from the market seed. */
+  readonly tradeRng: Rng;
   readonly books$: Subject<BookEvent>;
+  readonly trades$: Subject<MarketTrade>;
 }
 
 /** A resting order; `VenueOrder` plus what the matching needs. */
@@ -105,6 +116,18 @@ const levelsOf = (prices: Float64Array, sizes: Float64Array): BookLevel[] =>
  * order the mid has crossed fills completely at its price. Fills are maker fills at the order
  * price with `makerFeeBps`.
  *
+ * `trades()` prints every execution of ours (the taker side opposite to ours for a maker fill,
+ * ours for a taker fill; the trade id is the fill id) and, unless `deps.backgroundTrades` is
+ * false, other participants' market orders: after each step, per side, a Poisson count with rate
+ * `A exp(-k delta)` (`delta` the touch's distance from the mid) of one-lot trades at the touch.
+ * They are independent of our fills (the same intensity, a separate draw) and do not consume the
+ * book. `orderUpdates()` reports our orders: `open` when a resting order is acknowledged (a
+ * taker order reports only `filled`), `open` with a larger `filledBase` after each partial fill,
+ * `filled`, `canceled` (cancel, cancel-all, and the old client id of an edit, followed by the new
+ * id `open`), `rejected` (a place or edit the venue refused; not for a duplicate client id, which
+ * would name another order, nor for an unlisted asset). Updates are emitted when the venue
+ * applies the call, before the answer (which `transientAfter` loses).
+ *
  * Order calls answer after `latencyMs` on the scheduler (reads answer at once). A call may fail by
  * injection (`transientErrorRate`, half of them after the venue applied the call; `rejectRate`
  * for place and edit). Place validates at acknowledgement time: known asset, unused client order
@@ -114,8 +137,9 @@ const levelsOf = (prices: Float64Array, sizes: Float64Array): BookLevel[] =>
  *
  * Seeded: asset `i` of the engine's asset list draws its mid from stream `4i + 1` and its book
  * from stream `4i + 2` of `marketSeed` (default `seed`: venues sharing it quote the same market),
- * its fills from stream `4i + 3` of `seed`; the faults use stream 0 of `seed`. One asset's path
- * does not depend on which others are quoted.
+ * its fills from stream `4i + 3` of `seed`, its background trades from stream `4i + 4` of
+ * `marketSeed`; the faults use stream 0 of `seed`. One asset's path does not depend on which
+ * others are quoted.
  */
 export class SimVenue implements Venue {
   readonly name: string;
@@ -126,6 +150,8 @@ export class SimVenue implements Venue {
   private readonly fees: FeeModel;
   private readonly faultRng: Rng;
   private readonly fills$ = new Subject<VenueFill>();
+  private readonly orderUpdates$ = new Subject<VenueOrder>();
+  private readonly backgroundTrades: boolean;
   private readonly open = new Map<string, SimOrder>();
   private readonly usedIds = new Set<string>();
   private readonly fillLog: VenueFill[] = [];
@@ -138,6 +164,7 @@ export class SimVenue implements Venue {
   private closed = false;
   private orderSeq = 0;
   private fillSeq = 0;
+  private tradeSeq = 0;
 
   constructor(config: SimVenueConfig, assets: ReadonlyArray<AssetConfig>, deps: SimVenueDeps) {
     this.config = config;
@@ -146,6 +173,7 @@ export class SimVenue implements Venue {
     this.sessionId = deps.sessionId ?? Math.floor(deps.scheduler.now()).toString(36);
     this.fees = bpsFees({ makerBps: config.makerFeeBps, takerBps: config.takerFeeBps });
     this.faultRng = createRng(config.seed, 0);
+    this.backgroundTrades = deps.backgroundTrades ?? true;
     this.rateLimit =
       deps.rateLimitPerSec === undefined
         ? null
@@ -205,7 +233,9 @@ export class SimVenue implements Venue {
       bookRng,
       fillRng: createRng(seed, 4 * index + 3),
       fillModel: exponentialFills({ aPerSec: asset.model.A, kPerPrice: asset.model.k }),
+      tradeRng: createRng(marketSeed, 4 * index + 4),
       books$: new Subject<BookEvent>(),
+      trades$: new Subject<MarketTrade>(),
     };
   }
 
@@ -241,6 +271,7 @@ export class SimVenue implements Venue {
       m.midPath.step(dtSec, m.midRng.normal(), m.midRng);
       m.book.update(m.midPath.midPrice, dtSec, m.bookRng);
       this.fillRestingOrders(m, dtSec);
+      if (this.backgroundTrades) this.printBackgroundTrades(m, dtSec);
       m.books$.next({
         tMs: now,
         bids: levelsOf(m.book.bidPrices, m.book.bidSizes),
@@ -270,6 +301,30 @@ export class SimVenue implements Venue {
     }
   }
 
+  /** Other participants' one-lot market orders at the touch over one step (see the class doc). */
+  private printBackgroundTrades(m: SimMarket, dtSec: number): void {
+    const mid = m.midPath.midPrice;
+    const tsMs = this.scheduler.now();
+    for (const side of ['bid', 'ask'] as const) {
+      const touch = side === 'bid' ? m.book.bestBidPrice : m.book.bestAskPrice;
+      const deltaPrice = Math.max(0, side === 'bid' ? mid - touch : touch - mid);
+      const ratePerSec = m.fillModel.ratePerSec(side, deltaPrice, m.book);
+      const u = m.tradeRng.uniform();
+      const count = lotFillsInStep(ratePerSec, dtSec, u, MAX_BACKGROUND_TRADES_PER_STEP);
+      for (let i = 0; i < count; i++) {
+        m.trades$.next({
+          asset: m.info.asset,
+          venue: this.name,
+          price: touch,
+          sizeBase: m.config.lotSizeBase,
+          takerSide: side === 'bid' ? 'sell' : 'buy',
+          tsMs,
+          tradeId: `${this.sessionId}-t${++this.tradeSeq}`,
+        });
+      }
+    }
+  }
+
   /** Record and emit one execution of `order`; a fully filled order leaves the book. */
   private execute(order: SimOrder, sizeBase: number, price: number, role: 'maker' | 'taker'): void {
     const fill: VenueFill = {
@@ -294,6 +349,17 @@ export class SimVenue implements Venue {
     this.positionsBase.set(order.asset, (this.positionsBase.get(order.asset) ?? 0) + signed);
     this.fillLog.push(fill);
     this.fills$.next(fill);
+    this.orderUpdates$.next(copyOrder(order));
+    const ourSide = order.side;
+    this.markets.get(order.asset)?.trades$.next({
+      asset: order.asset,
+      venue: this.name,
+      price,
+      sizeBase,
+      takerSide: role === 'taker' ? ourSide : ourSide === 'buy' ? 'sell' : 'buy',
+      tsMs: fill.tsMs,
+      tradeId: fill.fillId,
+    });
   }
 
   market(asset: string): MarketInfo {
@@ -308,6 +374,14 @@ export class SimVenue implements Venue {
     return this.fills$.asObservable();
   }
 
+  trades(asset: string): Observable<MarketTrade> {
+    return this.marketOf(asset).trades$.asObservable();
+  }
+
+  orderUpdates(): Observable<VenueOrder> {
+    return this.orderUpdates$.asObservable();
+  }
+
   /** The true mid of `asset` now, price units (the book's mid is rounded to its ticks). */
   midPrice(asset: string): number {
     return this.marketOf(asset).midPath.midPrice;
@@ -320,9 +394,10 @@ export class SimVenue implements Venue {
 
   /**
    * Run an order call: draw its fault now, answer after `latencyMs` on the scheduler. `call`
-   * applies the call and returns the answer; a `transientAfter` fault throws after it ran.
+   * applies the call and returns the answer; a `transientAfter` fault throws after it ran;
+   * `onRejected` runs when an injected rejection refuses the call.
    */
-  private orderCall<T>(canReject: boolean, call: Call<T>): Promise<T> {
+  private orderCall<T>(canReject: boolean, call: Call<T>, onRejected?: () => void): Promise<T> {
     if (this.closed) return Promise.reject(new VenueError('fatal', this.name, 'venue is closed'));
     const now = this.scheduler.now();
     if (this.rateLimit !== null && !this.rateLimit.tryTake(now)) {
@@ -334,7 +409,10 @@ export class SimVenue implements Venue {
     const fault = drawFault(this.faultRng, this.config, canReject);
     return this.answer(() => {
       if (fault === 'transientBefore') throw this.timeout();
-      if (fault === 'rejected') throw new VenueError('rejected', this.name, 'rejected (injected)');
+      if (fault === 'rejected') {
+        onRejected?.();
+        throw new VenueError('rejected', this.name, 'rejected (injected)');
+      }
       const result = call(fault);
       if (fault === 'transientAfter') throw this.timeout();
       return result;
@@ -391,37 +469,74 @@ export class SimVenue implements Venue {
     return side === 'buy' ? price >= m.book.bestAskPrice : price <= m.book.bestBidPrice;
   }
 
-  placeOrder(request: OrderRequest): Promise<VenueOrder> {
-    return this.orderCall(true, () => {
-      const m = this.markets.get(request.asset);
-      if (m === undefined) throw this.rejected(`asset '${request.asset}' is not listed`);
-      if (request.side !== 'buy' && request.side !== 'sell') {
-        throw this.rejected(`side: invalid (${String(request.side)})`);
-      }
-      if (this.usedIds.has(request.clientOrderId)) {
-        throw this.rejected(`duplicate client order id '${request.clientOrderId}'`);
-      }
-      this.validate(m, request.side, request.price, request.sizeBase, request.postOnly);
-      this.usedIds.add(request.clientOrderId);
-      const order: SimOrder = {
-        asset: request.asset,
-        clientOrderId: request.clientOrderId,
-        venueOrderId: `${this.sessionId}-o${++this.orderSeq}`,
-        side: request.side,
-        price: request.price,
-        sizeBase: request.sizeBase,
-        filledBase: 0,
-        status: 'open',
-        postOnly: request.postOnly,
-      };
-      if (this.crosses(m, order.side, order.price)) {
-        const touch = order.side === 'buy' ? m.book.bestAskPrice : m.book.bestBidPrice;
-        this.execute(order, order.sizeBase, touch, 'taker');
-      } else {
-        this.open.set(order.clientOrderId, order);
-      }
-      return copyOrder(order);
+  /** Report a refused place or edit on `orderUpdates` (only for a listed asset and a valid side). */
+  private reportRejected(
+    asset: string,
+    clientOrderId: string,
+    side: OrderSide,
+    price: number,
+    sizeBase: number,
+  ): void {
+    if (!this.markets.has(asset) || (side !== 'buy' && side !== 'sell')) return;
+    this.orderUpdates$.next({
+      asset,
+      clientOrderId,
+      venueOrderId: '',
+      side,
+      price,
+      sizeBase,
+      filledBase: 0,
+      status: 'rejected',
     });
+  }
+
+  placeOrder(request: OrderRequest): Promise<VenueOrder> {
+    const { asset, clientOrderId, side, price, sizeBase } = request;
+    const reportRejected = () => {
+      if (!this.usedIds.has(clientOrderId)) {
+        this.reportRejected(asset, clientOrderId, side, price, sizeBase);
+      }
+    };
+    return this.orderCall(
+      true,
+      () => {
+        const m = this.markets.get(request.asset);
+        if (m === undefined) throw this.rejected(`asset '${request.asset}' is not listed`);
+        if (request.side !== 'buy' && request.side !== 'sell') {
+          throw this.rejected(`side: invalid (${String(request.side)})`);
+        }
+        if (this.usedIds.has(request.clientOrderId)) {
+          throw this.rejected(`duplicate client order id '${request.clientOrderId}'`);
+        }
+        try {
+          this.validate(m, request.side, request.price, request.sizeBase, request.postOnly);
+        } catch (error) {
+          reportRejected();
+          throw error;
+        }
+        this.usedIds.add(request.clientOrderId);
+        const order: SimOrder = {
+          asset: request.asset,
+          clientOrderId: request.clientOrderId,
+          venueOrderId: `${this.sessionId}-o${++this.orderSeq}`,
+          side: request.side,
+          price: request.price,
+          sizeBase: request.sizeBase,
+          filledBase: 0,
+          status: 'open',
+          postOnly: request.postOnly,
+        };
+        if (this.crosses(m, order.side, order.price)) {
+          const touch = order.side === 'buy' ? m.book.bestAskPrice : m.book.bestBidPrice;
+          this.execute(order, order.sizeBase, touch, 'taker');
+        } else {
+          this.open.set(order.clientOrderId, order);
+          this.orderUpdates$.next(copyOrder(order));
+        }
+        return copyOrder(order);
+      },
+      reportRejected,
+    );
   }
 
   /**
@@ -433,28 +548,50 @@ export class SimVenue implements Venue {
     clientOrderId: string,
     change: { newClientOrderId: string; price: number; sizeBase: number },
   ): Promise<VenueOrder> {
-    return this.orderCall(true, () => {
-      const order = this.open.get(clientOrderId);
-      if (order === undefined || order.asset !== asset) {
-        throw new VenueError('notFound', this.name, `no open order '${clientOrderId}'`);
-      }
-      const m = this.marketOf(asset);
-      if (change.newClientOrderId !== clientOrderId && this.usedIds.has(change.newClientOrderId)) {
-        throw this.rejected(`duplicate client order id '${change.newClientOrderId}'`);
-      }
-      this.validate(m, order.side, change.price, change.sizeBase, order.postOnly);
-      if (!order.postOnly && this.crosses(m, order.side, change.price)) {
-        throw this.rejected(`edit of ${order.side} to ${change.price} would cross the book`);
-      }
-      this.usedIds.add(change.newClientOrderId);
-      this.open.delete(clientOrderId);
-      order.clientOrderId = change.newClientOrderId;
-      order.price = change.price;
-      order.sizeBase = change.sizeBase;
-      order.filledBase = 0;
-      this.open.set(order.clientOrderId, order);
-      return copyOrder(order);
-    });
+    const reportRejected = () => {
+      const side = this.open.get(clientOrderId)?.side;
+      const { newClientOrderId } = change;
+      if (side === undefined || this.usedIds.has(newClientOrderId)) return;
+      this.reportRejected(asset, newClientOrderId, side, change.price, change.sizeBase);
+    };
+    return this.orderCall(
+      true,
+      () => {
+        const order = this.open.get(clientOrderId);
+        if (order === undefined || order.asset !== asset) {
+          throw new VenueError('notFound', this.name, `no open order '${clientOrderId}'`);
+        }
+        const m = this.marketOf(asset);
+        if (
+          change.newClientOrderId !== clientOrderId &&
+          this.usedIds.has(change.newClientOrderId)
+        ) {
+          throw this.rejected(`duplicate client order id '${change.newClientOrderId}'`);
+        }
+        try {
+          this.validate(m, order.side, change.price, change.sizeBase, order.postOnly);
+          if (!order.postOnly && this.crosses(m, order.side, change.price)) {
+            throw this.rejected(`edit of ${order.side} to ${change.price} would cross the book`);
+          }
+        } catch (error) {
+          reportRejected();
+          throw error;
+        }
+        this.usedIds.add(change.newClientOrderId);
+        this.open.delete(clientOrderId);
+        if (change.newClientOrderId !== clientOrderId) {
+          this.orderUpdates$.next({ ...copyOrder(order), status: 'canceled' });
+        }
+        order.clientOrderId = change.newClientOrderId;
+        order.price = change.price;
+        order.sizeBase = change.sizeBase;
+        order.filledBase = 0;
+        this.open.set(order.clientOrderId, order);
+        this.orderUpdates$.next(copyOrder(order));
+        return copyOrder(order);
+      },
+      reportRejected,
+    );
   }
 
   cancelOrder(asset: string, clientOrderId: string): Promise<void> {
@@ -465,6 +602,7 @@ export class SimVenue implements Venue {
       }
       order.status = 'canceled';
       this.open.delete(clientOrderId);
+      this.orderUpdates$.next(copyOrder(order));
     });
   }
 
@@ -474,6 +612,7 @@ export class SimVenue implements Venue {
         if (asset !== undefined && order.asset !== asset) continue;
         order.status = 'canceled';
         this.open.delete(order.clientOrderId);
+        this.orderUpdates$.next(copyOrder(order));
       }
     });
   }
@@ -499,7 +638,11 @@ export class SimVenue implements Venue {
     this.closed = true;
     this.timer?.unsubscribe();
     this.timer = null;
-    for (const m of this.markets.values()) m.books$.complete();
+    for (const m of this.markets.values()) {
+      m.books$.complete();
+      m.trades$.complete();
+    }
     this.fills$.complete();
+    this.orderUpdates$.complete();
   }
 }
