@@ -689,7 +689,7 @@ export class Engine {
       const now = new Set(reasons);
       for (const r of now) {
         if (!leg.lastReasons.has(r)) {
-          this.metrics.riskPulls.inc({ asset: leg.asset.symbol, reason: r });
+          this.metrics.riskPulls.inc({ asset: leg.asset.symbol, venue: leg.venue, reason: r });
           if (r === 'staleData')
             this.metrics.staleData.inc({ asset: leg.asset.symbol, venue: leg.venue });
         }
@@ -716,7 +716,7 @@ export class Engine {
   private route(venue: string, action: OrderAction): void {
     const manager = this.managers.get(venue);
     if (!manager) return;
-    this.metrics.orderActions.inc({ venue, kind: action.kind });
+    this.metrics.orderActions.inc({ asset: action.asset, venue, kind: action.kind });
     if (action.kind === 'cancelAll') {
       manager
         .cancelAll(action.asset)
@@ -858,6 +858,15 @@ export class Engine {
     this.metrics.redisPublishLag.set({ stream: 'all' }, stats.lastPublishLagMs / 1000);
     const status = this.status();
     for (const a of status.assets) this.metrics.onAssetStatus(a, this.assets.get(a.asset)!);
+    for (const leg of this.legs) {
+      const st = leg.lastState;
+      if (st?.ready && st.invalid === null) {
+        this.metrics.marketSpread.set(
+          { asset: leg.asset.symbol, venue: leg.venue },
+          (st.marketSpreadPrice / st.midPrice) * 1e4,
+        );
+      }
+    }
     for (const [asset, models] of this.models) {
       if (!models.tracker?.isReady) continue;
       const p = models.tracker.probabilities;

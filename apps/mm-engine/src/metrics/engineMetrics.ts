@@ -5,7 +5,7 @@ import { FillRateTracker, type SideIntensity } from './fillRateTracker.js';
  * The label names the engine's metrics may carry. Every one takes values from a bounded set
  * (configured assets and venues, `bid`/`ask`, `maker`/`taker`, the risk gate's pull reasons and the
  * reducer's invalid-book reasons, order action kinds, `applied`/`rejected`, regime names, bus stream
- * names, `in`/`out`); never order ids, fill ids or free text such as error messages.
+ * names, `publish`/`receive`); never order ids, fill ids or free text such as error messages.
  */
 export const ENGINE_METRIC_LABELS = [
   'asset',
@@ -133,7 +133,7 @@ export interface EngineMetrics {
   readonly marketTrades: Counter<'asset' | 'venue' | 'side'>;
   /** Latest lag from an event to its publication on the Redis bus, seconds. */
   readonly redisPublishLag: Gauge<'stream'>;
-  /** Bus messages dropped because they failed validation, by stream and direction (`in`/`out`). */
+  /** Bus messages dropped because they failed validation, by stream and direction (`publish`/`receive`). */
   readonly busRejected: Counter<'stream' | 'direction'>;
   /** Parameter updates by asset and result (`applied`/`rejected`). */
   readonly paramUpdates: Counter<'asset' | 'result'>;
