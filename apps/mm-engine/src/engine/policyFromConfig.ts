@@ -52,7 +52,9 @@ function exactPolicy(model: AssetModel): ExactPolicy {
     lotSize: quoteSizeLots,
     qMax: qMaxClips,
   });
-  const policy = new ExactPolicy({ problemFor: () => problem });
+  // The problem is in price units and independent of the mid: one solution for every mid (no
+  // re-solve on the tick path when the mid crosses a bucket).
+  const policy = new ExactPolicy({ problemFor: () => problem, quantum: { midRelative: 0 } });
   const probe: MarketState = {
     inventoryLots: 0,
     midPrice: 1,

@@ -105,6 +105,8 @@ export function policyFactory(spec: PolicySpec, ctx: PolicyContext): NamedPolicy
       const finite = (spec.horizon ?? 'finite') === 'finite';
       const policy = new ExactPolicy({
         problemFor: () => problem,
+        // The problem is in price units and independent of the mid: one solution for every mid.
+        quantum: { midRelative: 0 },
         ...(finite ? { horizonSec: ctx.horizonSec, outputSteps: 200 } : {}),
       });
       return shared(policy);

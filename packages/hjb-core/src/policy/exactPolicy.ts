@@ -24,7 +24,7 @@ export interface FeatureQuantum {
   driftPerSec?: number;
   marketSpreadPrice?: number;
   imbalance?: number;
-  /** Relative bucket of the mid (default 0.001 = 10 bps): models quoted in bps convert with it. */
+  /** Relative bucket of the mid (default 0.001 = 10 bps): models quoted in bps convert with it; 0: the problem does not depend on the mid (one solution). */
   midRelative?: number;
 }
 
