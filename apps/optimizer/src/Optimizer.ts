@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { OptimizerConfig } from './config/optimizerConfigSchema.js';
+import type { CalibrateResult } from './jobs/jobSchemas.js';
 import { JOB_TYPES, type JobType } from './jobs/jobTypes.js';
 import {
   createOptimizerMetrics,
@@ -11,6 +12,7 @@ import {
   type OptimizerMetrics,
 } from './metrics/optimizerMetrics.js';
 import { createQueues, type OptimizerQueues } from './queue/createQueues.js';
+import { enqueueJob } from './queue/enqueue.js';
 import { type ScheduleReport, upsertSchedules } from './queue/schedule.js';
 import { schedulesFromConfig, validationAssetOf } from './queue/schedulesFromConfig.js';
 import { createWorkers, type OptimizerWorkers } from './worker/createWorkers.js';
@@ -100,6 +102,8 @@ export class Optimizer {
   private transport: Transport | undefined;
   private publisher: ResultPublisher | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The engine's config (assets, risk aversion, limits), when known. */
+  private engine: EngineConfig | undefined;
   private stopping: Promise<OptimizerStopReport> | undefined;
   /** What the schedules looked like after start (upserted and removed schedulers). */
   schedule: ScheduleReport = { upserted: [], removed: [] };
@@ -126,6 +130,7 @@ export class Optimizer {
       jobs: config.jobs,
     });
     const optimizer = new Optimizer(config, queues, createOptimizerMetrics(), redis, deps);
+    optimizer.engine = engine;
     try {
       await optimizer.init(spec);
     } catch (e) {
@@ -246,6 +251,7 @@ export class Optimizer {
       this.metrics.heuristicGap(asset, result.heuristicGap);
       this.log.info({ asset, heuristicGap: result.heuristicGap, jobId: job.id }, 'heuristic gap');
     }
+    if (type === 'calibrate') await this.solveCalibrated(job);
     if (!this.publisher?.publishes(type)) return;
     let outcome: PublishOutcome;
     try {
@@ -284,6 +290,53 @@ export class Optimizer {
       case 'failed':
         this.log.error({ ...at, reason: outcome.reason }, 'result publication failed');
         break;
+    }
+  }
+
+  /**
+   * Calibration feeds the solver: every engine asset whose sigma, A and k were calibrated (and
+   * that quotes without regimes) gets a `solve` job at those values with the engine's own gamma,
+   * inventory bound and clip size; the solve's result is published to the engine, which checks it
+   * against its own plausibility bounds before use.
+   */
+  private async solveCalibrated(job: Job): Promise<void> {
+    const result = job.returnvalue as CalibrateResult | null;
+    const engine = this.engine;
+    if (!engine || !result || !Array.isArray(result.assets)) return;
+    const assets = [];
+    for (const c of result.assets) {
+      const asset = engine.assets.find((a) => a.symbol === c.asset);
+      if (!asset || !c.model) continue;
+      if (asset.regime) {
+        this.log.info({ asset: c.asset }, 'calibration not solved: the asset quotes with regimes');
+        continue;
+      }
+      assets.push({
+        asset: c.asset,
+        ...c.model,
+        gamma: asset.model.gamma,
+        qMax: Math.min(asset.qMaxLots, asset.positionLimitLots ?? engine.risk.positionLimitLots),
+        quoteSizeLots: asset.quoteSizeLots,
+      });
+    }
+    if (assets.length === 0) {
+      this.log.info({ jobId: job.id }, 'calibration gave no usable model: nothing to solve');
+      return;
+    }
+    try {
+      const { jobId, duplicate } = await enqueueJob(this.queues, 'solve', {
+        assets,
+        validForSec: this.config.results.validForSec,
+      });
+      this.log.info(
+        { calibration: job.id, solve: jobId, duplicate, assets: assets.map((a) => a.asset) },
+        'calibrated models sent to the solver',
+      );
+    } catch (e) {
+      this.log.warn(
+        { calibration: job.id, err: e instanceof Error ? e.message : String(e) },
+        'calibrated models not solvable',
+      );
     }
   }
 
