@@ -9,6 +9,7 @@ export {
   optimizerConfigSchema,
   parseOptimizerConfig,
 } from './config/optimizerConfigSchema.js';
+export { EmbeddedOptimizer, type EmbeddedOptimizerDeps } from './embedded/EmbeddedOptimizer.js';
 export { jobIdFor } from './jobs/jobId.js';
 export {
   type BacktestResult,

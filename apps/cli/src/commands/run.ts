@@ -13,6 +13,54 @@ interface RunFlags {
   duration?: string;
   statusEvery: string;
   logLevel: string;
+  /** `mm start` only: the optimizer's config, or `false` (`--no-optimizer`). */
+  optimizer?: boolean;
+  optimizerConfig?: string;
+}
+
+/** The default optimizer config shipped with the repository (`config/optimizer.yaml`). */
+export const DEFAULT_OPTIMIZER_CONFIG_PATH = fileURLToPath(
+  new URL('../../../../config/optimizer.yaml', import.meta.url),
+);
+
+/** A running optimizer next to the engine: BullMQ workers with Redis, worker threads without. */
+interface SideOptimizer {
+  kind: 'bullmq' | 'embedded';
+  metricsUrl?: string | undefined;
+  stop(): Promise<unknown>;
+}
+
+/**
+ * Start the optimizer in this process on the engine's Redis and prefix (the engine's settings
+ * win over the optimizer config's), or, in embedded mode, its schedules in worker threads
+ * publishing on the engine's in-process bus.
+ */
+async function startSideOptimizer(
+  path: string,
+  engine: import('@mm/engine').Engine,
+  logger: import('@mm/engine').Logger,
+): Promise<SideOptimizer> {
+  const { EmbeddedOptimizer, loadOptimizerConfig, Optimizer } = await import('@mm/optimizer');
+  const loaded = await loadOptimizerConfig(path);
+  const config = {
+    ...loaded,
+    redis: { ...loaded.redis, url: engine.config.redis.url, prefix: engine.config.redis.prefix },
+  };
+  const optimizerLogger = logger.child({ app: 'optimizer' });
+  if (engine.transportKind === 'redis') {
+    const optimizer = await Optimizer.start(config, {
+      logger: optimizerLogger,
+      engineConfig: engine.config,
+    });
+    return { kind: 'bullmq', metricsUrl: optimizer.metricsUrl, stop: () => optimizer.stop('stop') };
+  }
+  const embedded = EmbeddedOptimizer.start(config, {
+    logger: optimizerLogger,
+    engineConfig: engine.config,
+    transport: engine.bus,
+    paramsStream: engine.streams.params,
+  });
+  return { kind: 'embedded', stop: () => embedded.stop() };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -94,9 +142,23 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     return;
   }
   const out = (text: string) => process.stdout.write(`${text}\n`);
+  let optimizer: SideOptimizer | undefined;
+  if (flags.optimizer !== false && flags.optimizerConfig !== undefined) {
+    try {
+      optimizer = await startSideOptimizer(flags.optimizerConfig, engine, logger);
+    } catch (e) {
+      // The engine trades without the optimizer (it quotes on its configured models).
+      process.stderr.write(
+        `mm ${command}: optimizer not started: ${(e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ')}\n`,
+      );
+    }
+  }
   out(
     `mm ${command}: ${config.assets.length} assets on ${config.venues.length} venues, transport ${engine.transportKind}` +
       (engine.metricsUrl ? `, metrics ${engine.metricsUrl}/metrics` : '') +
+      (optimizer
+        ? `; optimizer ${optimizer.kind === 'bullmq' ? 'on BullMQ' : 'embedded (worker threads)'}${optimizer.metricsUrl ? `, metrics ${optimizer.metricsUrl}/metrics` : ''}`
+        : '') +
       '. Ctrl-C stops (cancels every order).',
   );
   const statusTimer =
@@ -114,6 +176,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   });
   const reason = await finished;
   if (statusTimer) clearInterval(statusTimer);
+  await optimizer?.stop().catch(() => {});
   const report = await engine.stop(reason);
   out(formatStatus(engine.status()));
   out(
@@ -153,8 +216,15 @@ export function addStartEngineCommand(program: Command): void {
     program
       .command('start')
       .description(
-        'Run the engine on the default config: three assets, two simulated venues, exact HJB quotes',
+        'Run the system on the default config: the engine (three assets, two simulated venues, exact HJB quotes) and the optimizer',
       ),
     DEFAULT_CONFIG_PATH,
-  ).action((flags: RunFlags) => runEngine('start', flags));
+  )
+    .option(
+      '--optimizer-config <file>',
+      'the optimizer run next to the engine (its redis settings follow the engine)',
+      DEFAULT_OPTIMIZER_CONFIG_PATH,
+    )
+    .option('--no-optimizer', 'run the engine alone')
+    .action((flags: RunFlags) => runEngine('start', flags));
 }

@@ -209,6 +209,16 @@ export class Engine {
     return this.metricsServer?.url;
   }
 
+  /** The engine's bus (an in-process optimizer publishes its results on it in embedded mode). */
+  get bus(): Transport {
+    return this.transport;
+  }
+
+  /** Stream names of this deployment (`mm:{prefix}:...`). */
+  get streams(): StreamNames {
+    return this.names;
+  }
+
   get transportKind(): 'redis' | 'in-process' {
     return this.transport.kind;
   }
