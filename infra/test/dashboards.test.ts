@@ -240,10 +240,12 @@ describe('metric catalogues', () => {
     expect(names.has('mm_engine_process_resident_memory_bytes')).toBe(true);
   });
 
-  it('lists the optimizer metrics agreed for issue 6 and its process metrics', async () => {
+  it('lists the optimizer metrics from createOptimizerMetrics, its process metrics included', async () => {
     const names = await optimizerSeriesNames();
     expect(names.has('mm_optimizer_job_duration_seconds_bucket')).toBe(true);
+    expect(names.has('mm_optimizer_job_duration_seconds')).toBe(false);
     expect(names.has('mm_optimizer_queue_jobs')).toBe(true);
+    expect(names.has('mm_optimizer_heuristic_gap_ratio')).toBe(true);
     expect(names.has('mm_optimizer_process_cpu_seconds_total')).toBe(true);
   });
 });

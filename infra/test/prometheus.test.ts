@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createLogger, Engine, parseEngineConfig } from '@mm/engine';
+import {
+  enqueueJob,
+  JOB_TYPES,
+  type JobInputMap,
+  Optimizer,
+  parseOptimizerConfig,
+} from '@mm/optimizer';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import {
@@ -16,21 +24,19 @@ import {
 } from '../src/dashboardQueries.js';
 import { ENGINE_JOB, OPTIMIZER_JOB } from '../src/dashboards/common.js';
 import { DASHBOARDS } from '../src/dashboards/index.js';
-import {
-  OPTIMIZER_QUEUES,
-  type OptimizerStandIn,
-  startOptimizerStandIn,
-} from './support/optimizerStandIn.js';
 import { PROMETHEUS_BIN, type PrometheusServer, startPrometheus } from './support/prometheus.js';
-import { RespClient } from './support/resp.js';
+import { connectRedis, deleteMatching, keysMatching } from './support/redis.js';
 
 /**
  * Every PromQL expression of every dashboard against a real Prometheus (Debian's package) scraping
  * a running engine (in process: three assets on simulated venues, real Redis under a unique
- * prefix) and the optimizer's metrics endpoint, once per second. Events that would otherwise
- * leave panels empty are produced: stale data (a venue whose books come slower than
- * `staleDataTimeoutMs`), rejected orders (`rejectRate`), a rejected parameter update and an
- * invalid bus message. Each expression must return at least one finite sample.
+ * prefix) and a running optimizer on the same prefix (sandboxed workers on all four queues),
+ * once per second. Events that would otherwise leave panels empty are produced: stale data (a
+ * venue whose books come slower than `staleDataTimeoutMs`), rejected orders (`rejectRate`), a
+ * rejected parameter update, an invalid bus message, and for the optimizer a steady flow of
+ * jobs on every queue (scheduled grid searches, calibrations and solves, enqueued backtests),
+ * solve results published to the engine, a job with bad data and a job that fails at run time.
+ * Each expression must return at least one finite sample.
  */
 
 const INFRA = fileURLToPath(new URL('..', import.meta.url));
@@ -50,7 +56,7 @@ if (!installed && !process.env.CI) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The engine under test: fast books, high fill rates, one regime asset, a slow feed and rejects. */
-function engineConfig(prefix: string, ledgerDir: string) {
+function engineConfigInput(prefix: string, ledgerDir: string) {
   const model = (sigma: number, k: number, gamma: number) => ({ sigma, A: 8, k, gamma });
   const asset = (symbol: string, lotSizeBase: number, tickSize: number, m: object) => ({
     symbol,
@@ -70,7 +76,7 @@ function engineConfig(prefix: string, ledgerDir: string) {
     initialMidPrice: mids,
     ...extra,
   });
-  return parseEngineConfig({
+  return {
     assets: [
       asset('BTC', 0.001, 0.5, model(6, 0.111, 0.004)),
       asset('ETH', 0.01, 0.05, model(0.3, 2.2, 0.08)),
@@ -108,7 +114,63 @@ function engineConfig(prefix: string, ledgerDir: string) {
     ledger: { dir: ledgerDir },
     snapshotIntervalMs: 200,
     reconcileIntervalMs: 1000,
+  };
+}
+
+/** Scheduled jobs run every this many seconds; backtests are enqueued every second. */
+const SCHEDULE_EVERY_SEC = 2;
+const BACKTEST_EVERY_MS = 1000;
+
+/**
+ * The optimizer under test, on the engine's prefix: every {@link SCHEDULE_EVERY_SEC} a small grid
+ * search per engine asset (the heuristic gap, labelled by asset), a calibration from the engine's
+ * streams and a solve of the engine's assets (published to the engine). Retries come quickly,
+ * and stopping does not wait long for active jobs.
+ */
+function optimizerConfig(prefix: string, engineConfigFile: string) {
+  return parseOptimizerConfig({
+    redis: { url: REDIS_URL, prefix, connectTimeoutMs: 1000 },
+    metrics: { port: 0 },
+    workers: { shutdownTimeoutMs: 5000 },
+    jobs: { backoffMs: 100 },
+    // Read by `Optimizer.start` only without `deps.engineConfig`; the schedules require it.
+    engineConfig: engineConfigFile,
+    schedule: {
+      validation: { everySec: SCHEDULE_EVERY_SEC, data: { horizonSec: 5, paths: 4 } },
+      calibration: { everySec: SCHEDULE_EVERY_SEC, windowSec: 60 },
+      solve: { everySec: SCHEDULE_EVERY_SEC },
+    },
   });
+}
+
+/** A tiny backtest (tens of ms); `seed` makes its data, hence its job id, new each time. */
+function backtestData(seed: number): JobInputMap['backtest'] {
+  return {
+    market: { s0: 100, sigma: 0.5, A: 1, k: 2, qMax: 4 },
+    run: { dt: 0.1, T: 5, paths: 4, seed },
+    objective: { gamma: 0.1 },
+    policies: [{ type: 'exact' }, { type: 'symmetric' }],
+  };
+}
+
+/**
+ * Enqueue a backtest every `everyMs` until the returned function is called (which waits for the
+ * enqueues in flight). Enqueue errors are collected in `errors`.
+ */
+function backtestTrickle(optimizer: Optimizer, everyMs: number, errors: string[]) {
+  let seed = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const timer = setInterval(() => {
+    const s = ++seed;
+    const p = enqueueJob(optimizer.queues, 'backtest', backtestData(s))
+      .catch((e: unknown) => errors.push(`backtest ${s}: ${String(e)}`))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await Promise.allSettled([...inFlight]);
+  };
 }
 
 /**
@@ -160,41 +222,53 @@ const hasFinite = (samples: Array<{ value: [number, string] }>) =>
 describe.skipIf(!installed && !process.env.CI)('dashboards against a real Prometheus', () => {
   const prefix = `test:${randomUUID()}`;
   const logLines: string[] = [];
-  let dir: string;
+  const trickleErrors: string[] = [];
+  let dir: string | undefined;
   let engine: Engine | undefined;
-  let optimizer: OptimizerStandIn | undefined;
+  let optimizer: Optimizer | undefined;
+  let stopTrickle: (() => Promise<void>) | undefined;
   let prometheus: PrometheusServer | undefined;
-  let redis: RespClient | undefined;
+  let redis: Redis | undefined;
 
   beforeAll(async () => {
     if (!installed) throw new Error(MISSING);
-    redis = await RespClient.connect(REDIS_URL).catch((e: unknown) => {
+    redis = await connectRedis(REDIS_URL).catch((e: unknown) => {
       throw new Error(
         `the Prometheus test needs a Redis server at ${REDIS_URL} (${String(e)}); start one with redis-server --daemonize yes`,
       );
     });
     dir = await mkdtemp(join(tmpdir(), 'mm-infra-prom-'));
-    const destination = new Writable({
-      write(chunk, _enc, cb) {
-        logLines.push(...String(chunk).split('\n').filter(Boolean));
-        cb();
-      },
-    });
-    engine = await Engine.start(engineConfig(prefix, join(dir, 'ledger')), {
-      logger: createLogger({ level: 'error', destination }),
-    });
+    // The engine's errors; the optimizer's warnings too (failed job attempts).
+    const logger = (name: string, level: 'error' | 'warn') =>
+      createLogger({
+        level,
+        destination: new Writable({
+          write(chunk, _enc, cb) {
+            for (const line of String(chunk).split('\n'))
+              if (line) logLines.push(`${name}: ${line}`);
+            cb();
+          },
+        }),
+      });
+    const engineInput = engineConfigInput(prefix, join(dir, 'ledger'));
+    const engineConfig = parseEngineConfig(engineInput);
+    engine = await Engine.start(engineConfig, { logger: logger('engine', 'error') });
     if (engine.transportKind !== 'redis')
       throw new Error(`engine did not reach Redis at ${REDIS_URL}`);
-    // TODO(lead): start the real optimizer instead (`Optimizer` from @mm/optimizer with
-    // `metrics: {port: 0}`, jobs enqueued on every queue while the test runs, one with invalid
-    // data). infra cannot import it yet: `@mm/optimizer` is not among infra's dependencies. This
-    // stand-in serves ONLY the optimizer's metrics (see support/optimizerStandIn.ts).
-    optimizer = await startOptimizerStandIn({ assets: ['BTC', 'ETH', 'SOL'] });
+
+    const engineConfigFile = join(dir, 'engine.yaml');
+    await writeFile(engineConfigFile, stringify(engineInput));
+    optimizer = await Optimizer.start(optimizerConfig(prefix, engineConfigFile), {
+      logger: logger('optimizer', 'warn'),
+      engineConfig,
+    });
+    stopTrickle = backtestTrickle(optimizer, BACKTEST_EVERY_MS, trickleErrors);
+
     const host = (url: string) => new URL(url).host;
     prometheus = await startPrometheus(
       await testPrometheusConfig({
         [ENGINE_JOB]: host(engine.metricsUrl!),
-        [OPTIMIZER_JOB]: host(optimizer.url),
+        [OPTIMIZER_JOB]: host(optimizer.metricsUrl!),
       }),
       join(dir, 'prometheus'),
     );
@@ -203,20 +277,45 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
     // and one message that fails validation.
     const params = `mm:${prefix}:params`;
     const sol = { asset: 'SOL', sigma: 0.015, k: 44, gamma: 1.6, qMax: 4 };
-    await redis.command('XADD', params, '*', 'm', paramsMessage([{ ...sol, A: 8000 }]));
-    await redis.command('XADD', params, '*', 'm', paramsMessage([{ ...sol, A: 9 }]));
-    await redis.command('XADD', params, '*', 'm', '{"v":1,"type":"params","payload":"garbage"}');
+    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 8000 }]));
+    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 9 }]));
+    await redis.xadd(params, '*', 'm', '{"v":1,"type":"params","payload":"garbage"}');
+
+    // Failing jobs. Bad data added behind enqueueJob's back (as by an older producer): the
+    // worker's check fails it at once, unrecoverable.
+    await optimizer.queues.get('solve').add('solve', { assets: [] }, { jobId: 'infra-bad-data' });
+    // Valid data that fails at run time: a calibration of a deployment whose snapshot stream is
+    // no stream (Redis answers WRONGTYPE), an error retried with backoff until attempts run out.
+    await redis.set(`mm:${prefix}:corrupt:snapshots`, 'not a stream');
+    await enqueueJob(optimizer.queues, 'calibrate', { prefix: `${prefix}:corrupt` });
   }, 30_000);
 
   afterAll(async () => {
-    await prometheus?.stop();
-    await engine?.stop('test done');
-    await optimizer?.close();
+    // Every step runs; the first error is reported after the rest are done.
+    const errors: unknown[] = [];
+    const step = async (f: () => Promise<unknown> | undefined) => {
+      try {
+        await f();
+      } catch (e) {
+        errors.push(e);
+      }
+    };
+    await step(() => stopTrickle?.());
+    await step(() => prometheus?.stop());
+    await step(() => optimizer?.stop('test done'));
+    await step(() => engine?.stop('test done'));
     if (redis) {
-      await redis.deleteMatching(`mm:${prefix}:*`);
-      redis.close();
+      const client = redis;
+      // the engine's streams and BullMQ's keys (mm:<prefix>:bull:*) alike
+      await step(() => deleteMatching(client, `mm:${prefix}:*`));
+      await step(async () => {
+        const left = await keysMatching(client, `mm:${prefix}:*`);
+        if (left.length > 0) throw new Error(`Redis keys left behind: ${left.join(', ')}`);
+      });
+      await step(() => client.quit());
     }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (dir) await step(() => rm(dir!, { recursive: true, force: true }));
+    if (errors.length > 0) throw errors[0];
   }, 30_000);
 
   it(
@@ -264,6 +363,28 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
         without: `${s.metric}{${s.label}=""}`,
       }));
 
+      // The events produced for the test reached Prometheus (each selector returns a series).
+      const events = [
+        'mm_stale_data_total{venue="sim-slow"}',
+        'mm_orders_rejected_total{venue="sim-b"}',
+        'mm_parameter_updates_total{asset="SOL",result="rejected"}',
+        'mm_bus_messages_rejected_total{direction="receive"}',
+        'mm_regime_probability{asset="SOL"}',
+        // jobs complete on every queue, within the rate window
+        ...JOB_TYPES.map(
+          (q) =>
+            `rate(mm_optimizer_job_duration_seconds_count{queue="${q}"}[${RATE_INTERVAL}]) > 0`,
+        ),
+        // the heuristic gap of each engine asset's scheduled grid search
+        ...['BTC', 'ETH', 'SOL'].map((a) => `mm_optimizer_heuristic_gap_ratio{asset="${a}"}`),
+        'mm_optimizer_results_published_total{type="solve"} > 0',
+        // the bad data and the run-time failure, each failed for good
+        'mm_optimizer_jobs_failed_total{queue="solve",reason="unrecoverable"} > 0',
+        'mm_optimizer_jobs_failed_total{queue="calibrate",reason="error"} > 0',
+        'mm_optimizer_queue_jobs{queue="solve",state="failed"} > 0',
+        'mm_optimizer_queue_jobs{queue="calibrate",state="failed"} > 0',
+      ];
+
       const start = Date.now();
       let failing: string[] = [];
       for (;;) {
@@ -281,29 +402,23 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
               `${c.metric} series without label ${c.label}: ${JSON.stringify(without[0]!.metric)}`,
             );
         }
+        for (const expr of events)
+          if ((await server.query(expr)).length === 0) failing.push(`no event: ${expr}`);
         if (failing.length === 0 || Date.now() - start > DEADLINE_MS) break;
         await sleep(1000);
       }
       const context =
         failing.length === 0
           ? ''
-          : `\nengine log (errors):\n${logLines.slice(-10).join('\n')}\nprometheus log:\n${server.log().slice(-2000)}`;
+          : `\nengine and optimizer log (warnings, errors):\n${logLines.slice(-20).join('\n')}\nprometheus log:\n${server.log().slice(-2000)}`;
       expect(failing, `expressions without data after ${Date.now() - start} ms${context}`).toEqual(
         [],
       );
       expect(expressions.length).toBeGreaterThan(40);
-      // The events produced for the test reached Prometheus.
-      for (const expr of [
-        'mm_stale_data_total{venue="sim-slow"}',
-        'mm_orders_rejected_total{venue="sim-b"}',
-        'mm_parameter_updates_total{asset="SOL",result="rejected"}',
-        'mm_bus_messages_rejected_total{direction="receive"}',
-        'mm_regime_probability{asset="SOL"}',
-      ])
-        expect((await server.query(expr)).length, expr).toBeGreaterThan(0);
+      expect(trickleErrors).toEqual([]);
       // Every queue of the optimizer is listed by the dashboard's variable.
       const queues = await server.query('group by (queue) (mm_optimizer_queue_jobs)');
-      expect(queues.map((s) => s.metric.queue).sort()).toEqual([...OPTIMIZER_QUEUES].sort());
+      expect(queues.map((s) => s.metric.queue).sort()).toEqual([...JOB_TYPES].sort());
     },
     DEADLINE_MS + 10_000,
   );

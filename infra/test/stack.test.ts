@@ -6,13 +6,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseEngineConfig } from '@mm/engine';
+import { parseOptimizerConfig, schedulesFromConfig } from '@mm/optimizer';
+import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricNames } from '../src/dashboardQueries.js';
 import { ENGINE_JOB, OPTIMIZER_JOB, PROMETHEUS } from '../src/dashboards/common.js';
 import { knownSeriesNames } from './support/metricCatalog.js';
 import { freePort } from './support/prometheus.js';
-import { RespClient } from './support/resp.js';
+import { connectRedis } from './support/redis.js';
 
 /**
  * The stack's configuration files: Prometheus (checked by promtool), alert rules, Grafana
@@ -178,20 +180,17 @@ describe('redis/redis.conf', () => {
       });
       const exited = new Promise((r) => server.once('exit', r));
       try {
-        let client: RespClient | undefined;
+        let client: Redis | undefined;
         for (let i = 0; i < 50 && !client; i++) {
-          client = await RespClient.connect(`redis://127.0.0.1:${port}`, 200).catch(
-            () => undefined,
-          );
+          client = await connectRedis(`redis://127.0.0.1:${port}`, 200).catch(() => undefined);
           if (!client) await new Promise((r) => setTimeout(r, 100));
         }
         if (!client) throw new Error(`redis-server did not start with redis.conf:\n${output}`);
-        const get = async (key: string) =>
-          (await client!.command('CONFIG', 'GET', key)) as string[];
+        const get = async (key: string) => (await client!.config('GET', key)) as string[];
         expect(await get('maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
         expect(await get('appendonly')).toEqual(['appendonly', 'yes']);
         expect(await get('appendfsync')).toEqual(['appendfsync', 'always']);
-        client.close();
+        client.disconnect();
       } finally {
         server.kill('SIGTERM');
         await exited;
@@ -245,11 +244,18 @@ describe('docker-compose.yml', () => {
     expect(config.risk).toEqual(defaults.risk);
     expect(config.redis.url).toBe('redis://redis:6379');
     expect(config.metrics).toEqual({ enabled: true, host: '0.0.0.0', port: 9464 });
-    // apps/optimizer's schema is not importable from infra: its fields the stack relies on.
-    const optimizer = await yamlFile('config/optimizer.compose.yaml');
-    expect(optimizer.metrics).toEqual({ host: '0.0.0.0', port: 9465 });
-    expect(optimizer.redis).toEqual({ url: 'redis://redis:6379', prefix: config.redis.prefix });
+    // The optimizer's config as the optimizer reads it, its scheduled jobs built for this engine.
+    const optimizer = parseOptimizerConfig(await yamlFile('config/optimizer.compose.yaml'));
+    expect(optimizer.metrics).toEqual({ enabled: true, host: '0.0.0.0', port: 9465 });
+    expect(optimizer.redis).toMatchObject({
+      url: 'redis://redis:6379',
+      prefix: config.redis.prefix,
+    });
     expect(optimizer.engineConfig).toBe('engine.yaml');
+    const schedules = schedulesFromConfig(optimizer, config);
+    expect(new Set(schedules.jobs.map((j) => j.type))).toEqual(
+      new Set(['grid-search', 'calibrate', 'solve']),
+    );
     const stack = await yamlFile('docker-compose.yml');
     expect(stack.services.optimizer.volumes).toContain(
       './config/engine.compose.yaml:/config/engine.yaml:ro',

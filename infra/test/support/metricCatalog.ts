@@ -1,11 +1,13 @@
 import { createEngineMetrics } from '@mm/engine';
-import { OPTIMIZER_DEFAULT_METRICS_PREFIX, OPTIMIZER_METRICS } from './optimizerStandIn.js';
+import { createOptimizerMetrics } from '@mm/optimizer';
 
 /** Series names Prometheus itself adds to every scrape target. */
 export const PROMETHEUS_SERIES = ['up'] as const;
 
-/** Engine default-metrics prefix (`collectDefaultMetrics` in `createEngineMetrics`). */
-const ENGINE_DEFAULT_PREFIX = 'mm_engine_';
+/** What `getMetricsAsJSON` needs of a prom-client registry. */
+interface Registry {
+  getMetricsAsJSON(): Promise<Array<{ name: string; type: unknown }>>;
+}
 
 /** Series names of one metric family as Prometheus stores them. */
 function seriesNames(name: string, type: string): string[] {
@@ -14,24 +16,28 @@ function seriesNames(name: string, type: string): string[] {
   return [name];
 }
 
-/** Every series name the engine exports, read from a fresh `createEngineMetrics()` registry. */
-export async function engineSeriesNames(): Promise<Set<string>> {
-  const metrics = await createEngineMetrics().registry.getMetricsAsJSON();
+async function registrySeriesNames(registry: Registry): Promise<Set<string>> {
+  const metrics = await registry.getMetricsAsJSON();
   return new Set(metrics.flatMap((m) => seriesNames(m.name, String(m.type))));
 }
 
+// One registry each (both collect the Node.js process metrics, which start timers).
+let engine: Promise<Set<string>> | undefined;
+let optimizer: Promise<Set<string>> | undefined;
+
+/** Every series name the engine exports, read from a fresh `createEngineMetrics()` registry. */
+export async function engineSeriesNames(): Promise<Set<string>> {
+  engine ??= registrySeriesNames(createEngineMetrics().registry);
+  return new Set(await engine);
+}
+
 /**
- * Every series name the optimizer exports: the agreed metrics, and the same Node.js process
- * metrics as the engine's under the optimizer's prefix (both use prom-client's defaults).
- * TODO(lead): read them from the optimizer's registry once `@mm/optimizer` exports it.
+ * Every series name the optimizer exports (its own metrics and its Node.js process metrics),
+ * read from a fresh `createOptimizerMetrics()` registry.
  */
 export async function optimizerSeriesNames(): Promise<Set<string>> {
-  const names = new Set(OPTIMIZER_METRICS.flatMap((m) => seriesNames(m.name, m.type)));
-  for (const name of await engineSeriesNames()) {
-    if (name.startsWith(ENGINE_DEFAULT_PREFIX))
-      names.add(OPTIMIZER_DEFAULT_METRICS_PREFIX + name.slice(ENGINE_DEFAULT_PREFIX.length));
-  }
-  return names;
+  optimizer ??= registrySeriesNames(createOptimizerMetrics().registry);
+  return new Set(await optimizer);
 }
 
 /** Engine, optimizer and Prometheus series names together. */
