@@ -2,6 +2,7 @@ import { parseArgs, USAGE } from './args.js';
 import { engineCases } from './cases/engine.js';
 import { engineFullCases } from './cases/engineFull.js';
 import { multiAssetCases } from './cases/multiAsset.js';
+import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
@@ -19,6 +20,7 @@ const CASES: BenchCase[] = [
   ...simulationCases,
   ...engineCases,
   ...engineFullCases,
+  ...optimizerCases,
 ];
 
 function main(argv: readonly string[]): number {

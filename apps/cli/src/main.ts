@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
+import { addOptimizeCommand } from './commands/optimize.js';
+import { addOptimizerCommand } from './commands/optimizer.js';
 import { addQuotesCommand } from './commands/quotes.js';
 import { addRunCommand, addStartEngineCommand } from './commands/run.js';
 import { addSolveCommand, EXIT_BAD_INPUT } from './commands/solve.js';
@@ -18,6 +21,9 @@ function buildProgram(): Command {
   addKillCommands(program);
   addQuotesCommand(program);
   addBacktestCommand(program);
+  addOptimizerCommand(program);
+  addOptimizeCommand(program);
+  addJobsCommand(program);
   return program;
 }
 
