@@ -609,3 +609,39 @@ describe('OrderManager cancelAll and reconcile', () => {
     });
   });
 });
+
+describe('OrderManager.onOrderUpdate (the venue order stream)', () => {
+  it("its own edits and cancels echoed by the venue's order stream are not mistaken for lost orders", async () => {
+    const { venue, manager, drain } = await setup();
+    const gone: Array<QuoteSide | null> = [];
+    venue.orderUpdates().subscribe((o) => gone.push(manager.onOrderUpdate(o)));
+    manager.submit(place('bid', 0, 99));
+    await drain();
+    for (let i = 1; i <= 5; i++) {
+      manager.submit(replace('bid', i, i - 1, 99 - i * 0.01));
+      await drain();
+    }
+    manager.submit(cancel('bid', 5));
+    await drain();
+    // open, then (old canceled + new open) per edit, then canceled: none of it is news
+    expect(gone.length).toBeGreaterThanOrEqual(7);
+    expect(gone.every((g) => g === null)).toBe(true);
+    expect(manager.live('BTC').bid).toBeNull();
+  });
+
+  it('an order the venue ends on its own (filled, canceled) is forgotten, and its side reported', async () => {
+    const { manager, drain } = await setup();
+    manager.submit(place('ask', 0, 101));
+    await drain();
+    const live = manager.live('BTC').ask;
+    expect(live?.clientOrderId).toBe('BTC-ask-0');
+    const side = manager.onOrderUpdate({ ...live!, status: 'canceled' });
+    expect(side).toBe('ask');
+    expect(manager.live('BTC').ask).toBeNull();
+    // an unknown order is ignored
+    expect(
+      manager.onOrderUpdate({ ...live!, clientOrderId: 'other', status: 'filled' }),
+    ).toBeNull();
+    await venue.cancelAll();
+  });
+});

@@ -398,10 +398,11 @@ export class Engine {
         }),
       );
       for (const asset of this.venueAssets(vc.name)) {
+        const bought = this.metrics.marketTrades.labels({ asset, venue: vc.name, side: 'buy' });
+        const sold = this.metrics.marketTrades.labels({ asset, venue: vc.name, side: 'sell' });
         this.subscriptions.push(
           venue.trades(asset).subscribe({
-            next: (t) =>
-              this.metrics.marketTrades.inc({ asset: t.asset, venue: t.venue, side: t.takerSide }),
+            next: (t) => (t.takerSide === 'buy' ? bought : sold).inc(),
             error: (e: unknown) =>
               this.log.error({ venue: vc.name, asset, err: String(e) }, 'trade stream failed'),
           }),

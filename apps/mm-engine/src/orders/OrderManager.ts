@@ -272,11 +272,15 @@ export class OrderManager {
 
   /**
    * An order status change reported by the venue's order stream. A terminal status (filled,
-   * canceled, rejected) of the live order on a side forgets it, so the side is placed again; an
+   * canceled, rejected) of the live order on a side, not caused by a call of this manager in
+   * flight, forgets it, so the side is placed again; an
    * open order's filled size only grows (fills may also arrive through `onFill`). Returns the side
    * whose live order is gone, or `null`.
    */
   onOrderUpdate(order: VenueOrder): QuoteSide | null {
+    // An order this manager is placing, editing or canceling right now: the call's own answer
+    // updates the side (its venue echo, e.g. the old id of an edit reported canceled, is not news).
+    if (this.inFlight.has(order.clientOrderId)) return null;
     for (const side of ['bid', 'ask'] as const) {
       const slot = this.slots.get(slotKey(order.asset, side));
       const live = slot?.live;
