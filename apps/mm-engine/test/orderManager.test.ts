@@ -642,6 +642,5 @@ describe('OrderManager.onOrderUpdate (the venue order stream)', () => {
     expect(
       manager.onOrderUpdate({ ...live!, clientOrderId: 'other', status: 'filled' }),
     ).toBeNull();
-    await venue.cancelAll();
   });
 });
