@@ -128,6 +128,18 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   }
   // Logs are JSON lines on stderr; stdout carries the human status table.
   const logger = createLogger({ level, destination: process.stderr });
+  // Signals are caught from here on: one during start-up stops the engine as soon as it is up
+  // (every order canceled), instead of killing the process with orders resting.
+  let stopWith: (reason: string) => void = () => {};
+  const finished = new Promise<string>((resolve) => {
+    stopWith = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.once(signal, () => process.exit(130)); // a second Ctrl-C does not wait
+    stopWith(signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let engine: Awaited<ReturnType<typeof Engine.start>>;
   try {
     engine = await Engine.start(config, { logger });
@@ -165,15 +177,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     statusEvery > 0
       ? setInterval(() => out(formatStatus(engine.status())), statusEvery * 1000)
       : undefined;
-  const finished = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.once(signal, () => process.exit(130)); // a second Ctrl-C does not wait
-      resolve(signal);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    if (duration !== undefined) setTimeout(() => resolve(`duration ${duration}s`), duration * 1000);
-  });
+  if (duration !== undefined) setTimeout(() => stopWith(`duration ${duration}s`), duration * 1000);
   const reason = await finished;
   if (statusTimer) clearInterval(statusTimer);
   await optimizer?.stop().catch(() => {});
