@@ -51,6 +51,15 @@ async function runOptimizer(flags: OptimizerFlags): Promise<void> {
     config = { ...config, metrics: { ...config.metrics, port: metricsPort } };
   // Logs are JSON lines on stderr; stdout carries the start and stop lines.
   const logger = createLogger({ level, destination: process.stderr }).child({ app: 'optimizer' });
+  // Signals are caught from here on: one during start-up stops the optimizer once it is up.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (s: NodeJS.Signals) => {
+      process.once(s, () => process.exit(130)); // a second Ctrl-C does not wait
+      resolve(s);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   let optimizer: Awaited<ReturnType<typeof Optimizer.start>>;
   try {
     optimizer = await Optimizer.start(config, { logger });
@@ -81,14 +90,7 @@ async function runOptimizer(flags: OptimizerFlags): Promise<void> {
       `; metrics ${optimizer.metricsUrl ? `${optimizer.metricsUrl}/metrics` : 'off'}. ` +
       `Ctrl-C stops (active jobs get ${w.shutdownTimeoutMs / 1000} s to finish).`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (s: NodeJS.Signals) => {
-      process.once(s, () => process.exit(130)); // a second Ctrl-C does not wait
-      resolve(s);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  const signal = await stopSignal;
   const report = await optimizer.stop(signal);
   out(
     report.timedOut
