@@ -1,4 +1,10 @@
-import { comparePolicies, policyFactory } from '@mm/backtest/run';
+import {
+  comparePolicies,
+  marketSpecOf,
+  phiOf,
+  policyFactory,
+  policySpecsOf,
+} from '@mm/backtest/run';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type BacktestJobData,
@@ -6,12 +12,7 @@ import {
   JobDataError,
   parseJobData,
 } from '../src/jobs/jobSchemas.js';
-import {
-  backtestMarketSpec,
-  backtestPhi,
-  backtestPolicySpecs,
-  runBacktest,
-} from '../src/processors/backtest.js';
+import { runBacktest } from '../src/processors/backtest.js';
 import { runJob } from '../src/processors/index.js';
 
 // examples/default-comparison.json (BTC-like), shortened: 20 paths of 10 s.
@@ -53,8 +54,8 @@ describe('runBacktest', () => {
   });
 
   it('equals a direct comparePolicies run on the same config (mm backtest --json)', () => {
-    const market = backtestMarketSpec(data);
-    const phiPerLot2Sec = backtestPhi(data);
+    const market = marketSpecOf(data);
+    const phiPerLot2Sec = phiOf(data);
     const ctx = { market, horizonSec: data.run.T, phiPerLot2Sec };
     const run = comparePolicies({
       market,
@@ -63,7 +64,7 @@ describe('runBacktest', () => {
       paths: data.run.paths,
       seed: data.run.seed!,
       objective: { phiPerLot2Sec },
-      policies: backtestPolicySpecs(data).map((s) => policyFactory(s, ctx)),
+      policies: policySpecsOf(data).map((s) => policyFactory(s, ctx)),
       reference: 'exact',
     });
     expect(result.comparison).toEqual(run.comparison);

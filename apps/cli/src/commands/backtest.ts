@@ -8,10 +8,10 @@ import {
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import {
-  type BacktestConfig,
   loadBacktestConfig,
   MAX_PATHS,
   marketSpecOf,
+  phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
 import { EXIT_BAD_INPUT } from './solve.js';
@@ -50,11 +50,6 @@ function parseIntFlag(flag: string, text: string, min: number, max: number): num
   return /^\s*-?\d+\s*$/.test(text) && Number.isSafeInteger(v) && v >= min && v <= max
     ? v
     : `option "${flag}": expected an integer in [${min}, ${max}], got ${JSON.stringify(text)}`;
-}
-
-/** `phi` of the objective: given, else `gamma sigma^2 / 2`. */
-function phiOf(c: BacktestConfig): number {
-  return c.objective.phi ?? ((c.objective.gamma ?? 0) * c.market.sigma ** 2) / 2;
 }
 
 function fmt(x: number, digits = 3): string {

@@ -1,4 +1,5 @@
 import type { PolicyComparison } from '@mm/backtest';
+import { backtestConfigSchema } from '@mm/backtest/run';
 import { z } from 'zod';
 import { isJobType, JOB_TYPES, type JobType } from './jobTypes.js';
 
@@ -423,153 +424,27 @@ export type CalibrateJobData = z.output<typeof calibrateJobSchema>;
 export type CalibrateJobInput = z.input<typeof calibrateJobSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// backtest (mirrors `mm backtest`'s config, apps/cli/src/backtestConfig.ts, with job bounds)
+// backtest: `mm backtest`'s config (`@mm/backtest/run`), with the job bounds on top
 // ---------------------------------------------------------------------------------------------
 
-const policyName = z
-  .string({ error: 'expected a non-empty string' })
-  .min(1, { error: 'expected a non-empty string' })
-  .max(128, { error: 'expected at most 128 characters' })
-  .optional();
-const BACKTEST_POLICY_TYPES = [
-  'exact',
-  'closedForm',
-  'grid',
-  'heuristic',
-  'symmetric',
-  'avellanedaStoikov',
-] as const;
-
-const backtestPolicySchema = z.discriminatedUnion(
-  'type',
-  [
-    z.strictObject({
-      type: z.literal('exact'),
-      name: policyName,
-      horizon: z
-        .enum(['finite', 'stationary'], { error: 'expected "finite" or "stationary"' })
-        .optional(),
-      xi: nonNegative().optional(),
-    }),
-    z.strictObject({
-      type: z.literal('closedForm'),
-      name: policyName,
-      xi: nonNegative().optional(),
-    }),
-    z.strictObject({
-      type: z.literal('grid'),
-      name: policyName,
-      baseHalfSpreadBps: positive().optional(),
-      driftScalePerSec: positive().optional(),
-    }),
-    z.strictObject({
-      type: z.literal('heuristic'),
-      name: policyName,
-      baseHalfSpreadBps: positive().optional(),
-      driftScalePerSec: positive().optional(),
-    }),
-    z.strictObject({
-      type: z.literal('symmetric'),
-      name: policyName,
-      halfSpread: nonNegative().optional(),
-    }),
-    z.strictObject({
-      type: z.literal('avellanedaStoikov'),
-      name: policyName,
-      strategy: z
-        .enum(['inventory', 'symmetric'], { error: 'expected "inventory" or "symmetric"' })
-        .optional(),
-    }),
-  ],
-  { error: `expected one of ${BACKTEST_POLICY_TYPES.map((t) => `"${t}"`).join(', ')}` },
-);
-
-/** The display name of a backtest policy (as `mm backtest` names it). */
-export function backtestPolicyName(p: { type: string; name?: string; strategy?: string }): string {
-  return (
-    p.name ??
-    (p.type === 'avellanedaStoikov' && p.strategy === 'symmetric'
-      ? 'avellanedaStoikovSymmetric'
-      : p.type)
-  );
-}
-
 /** Seeded paired paths of several policies on one simulated market (`mm backtest`'s config). */
-export const backtestJobSchema = z
-  .strictObject({
-    title: z.string({ error: 'expected a string' }).max(500).optional(),
-    market: z.strictObject({
-      /** Initial mid, price units. */
-      s0: positive(),
-      midModel: z
-        .enum(['arithmetic', 'binomial'], { error: 'expected "arithmetic" or "binomial"' })
-        .optional(),
-      /** Volatility, price units per sqrt(second). */
-      sigma: positive(),
-      /** Drift, price units per second (arithmetic only). */
-      drift: finite().optional(),
-      /** Fill rate at the mid, lots per second. */
-      A: positive(),
-      /** Intensity decay per price unit. */
-      k: positive(),
-      fillProbability: z
-        .enum(['exact', 'firstOrder'], { error: 'expected "exact" or "firstOrder"' })
-        .optional(),
-      fillsAfterMidMove: bool().optional(),
-      makerFeeBps: finite().optional(),
-      takerFeeBps: finite().optional(),
-      /** Order latency, seconds. */
-      latencySec: nonNegative().optional(),
-      /** Position limit and inventory bound of the solved models, lots. */
-      qMax: int(1, 10_000).optional(),
-    }),
-    run: z.strictObject({
-      /** Time step, seconds. */
-      dt: positive(),
-      /** Horizon, seconds. */
-      T: positive(),
-      paths: int(1, MAX_PATHS),
-      seed: seed().optional(),
-    }),
-    objective: z.strictObject({
-      /** Risk aversion, per (price unit x lot): `phi = gamma sigma^2 / 2` unless phi is given. */
-      gamma: positive().optional(),
-      /** Running penalty, quote currency per lot^2 per second. */
-      phi: nonNegative().optional(),
-      /** Terminal penalty, quote currency per lot^2. */
-      alpha: nonNegative().optional(),
-    }),
-    policies: z
-      .array(backtestPolicySchema, { error: 'expected an array of policies' })
-      .min(1, { error: 'expected at least one policy' })
-      .max(20, { error: 'expected at most 20 policies' }),
-  })
-  .superRefine((c, ctx) => {
-    if (c.objective.gamma === undefined && c.objective.phi === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['objective', 'gamma'],
-        message: 'missing (give gamma or phi)',
-      });
-    const steps = checkSteps(ctx, c.run.T, c.run.dt, ['run', 'dt']);
-    if (steps !== null && c.policies.length * c.run.paths * steps > MAX_SIMULATED_STEPS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['run', 'paths'],
-        message: `expected policies x paths x steps <= ${MAX_SIMULATED_STEPS}, got ${c.policies.length} x ${c.run.paths} x ${steps}`,
-      });
-    const seen = new Set<string>();
-    c.policies.forEach((p, i) => {
-      const n = backtestPolicyName(p);
-      if (seen.has(n))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['policies', i, 'name'],
-          message: `expected a unique name, "${n}" is repeated`,
-        });
-      seen.add(n);
+export const backtestJobSchema = backtestConfigSchema.superRefine((c, ctx) => {
+  if (c.run.paths > MAX_PATHS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['run', 'paths'],
+      message: `expected at most ${MAX_PATHS} paths in a job`,
     });
-  });
+  if (c.policies.length > 20)
+    ctx.addIssue({ code: 'custom', path: ['policies'], message: 'expected at most 20 policies' });
+  const steps = Math.round(c.run.T / c.run.dt);
+  if (c.policies.length * c.run.paths * steps > MAX_SIMULATED_STEPS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['run', 'paths'],
+      message: `expected policies x paths x steps <= ${MAX_SIMULATED_STEPS}, got ${c.policies.length} x ${c.run.paths} x ${steps}`,
+    });
+});
 
 export type BacktestJobData = z.output<typeof backtestJobSchema>;
 export type BacktestJobInput = z.input<typeof backtestJobSchema>;

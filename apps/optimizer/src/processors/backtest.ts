@@ -8,21 +8,19 @@ import {
 import {
   buildMarket,
   type MarketSpec,
+  marketSpecOf,
   type NamedPolicyFactory,
   type ObjectiveSpec,
   type PolicyContext,
-  type PolicySpec,
   pathResultOf,
+  phiOf,
   policyFactory,
+  policyName,
+  policySpecsOf,
   withInventoryLimit,
 } from '@mm/backtest/run';
 import { simulate } from '@mm/simulator';
-import {
-  type BacktestJobData,
-  type BacktestResult,
-  backtestPolicyName,
-  JobDataError,
-} from '../jobs/jobSchemas.js';
+import { type BacktestJobData, type BacktestResult, JobDataError } from '../jobs/jobSchemas.js';
 import { eventLoopYielder, type Progress } from './progress.js';
 
 /** The clock, market and objective every policy of a comparison is simulated on. */
@@ -95,41 +93,6 @@ export function meanStd(xs: ArrayLike<number>): { mean: number; std: number } {
   return { mean: mean(xs), std: xs.length > 1 ? standardDeviation(xs) : 0 };
 }
 
-/** The market spec of a backtest job (as `mm backtest` builds it from its config). */
-export function backtestMarketSpec(d: BacktestJobData): MarketSpec {
-  const m = d.market;
-  return {
-    initialMidPrice: m.s0,
-    midModel: m.midModel ?? 'arithmetic',
-    sigmaPerSqrtSec: m.sigma,
-    ...(m.drift === undefined ? {} : { driftPerSec: m.drift }),
-    aPerSec: m.A,
-    kPerPrice: m.k,
-    ...(m.fillProbability === undefined ? {} : { fillProbability: m.fillProbability }),
-    ...(m.fillsAfterMidMove === undefined ? {} : { fillsAfterMidMove: m.fillsAfterMidMove }),
-    ...(m.makerFeeBps === undefined ? {} : { makerFeeBps: m.makerFeeBps }),
-    ...(m.takerFeeBps === undefined ? {} : { takerFeeBps: m.takerFeeBps }),
-    ...(m.latencySec === undefined ? {} : { latencySec: m.latencySec }),
-    ...(m.qMax === undefined ? {} : { qMaxLots: m.qMax }),
-  };
-}
-
-/** The policy specs of a backtest job (`halfSpread` is `halfSpreadPrice` in `@mm/backtest`). */
-export function backtestPolicySpecs(d: BacktestJobData): PolicySpec[] {
-  return d.policies.map((p): PolicySpec => {
-    if (p.type === 'symmetric') {
-      const { halfSpread, ...rest } = p;
-      return { ...rest, ...(halfSpread === undefined ? {} : { halfSpreadPrice: halfSpread }) };
-    }
-    return p as PolicySpec;
-  });
-}
-
-/** `phi` of a backtest job: given, else `gamma sigma^2 / 2`. */
-export function backtestPhi(d: BacktestJobData): number {
-  return d.objective.phi ?? ((d.objective.gamma ?? 0) * d.market.sigma ** 2) / 2;
-}
-
 /**
  * Run a backtest job: the `mm backtest --json` summary of the same config. Every policy runs the
  * same seeded paths (paired); the comparison is `summarizePolicies` with the options
@@ -138,8 +101,8 @@ export function backtestPhi(d: BacktestJobData): number {
  * every path. A policy that cannot be built (e.g. gamma needed for sigma 0) is bad data.
  */
 export async function runBacktest(d: BacktestJobData, progress: Progress): Promise<BacktestResult> {
-  const market = backtestMarketSpec(d);
-  const phiPerLot2Sec = backtestPhi(d);
+  const market = marketSpecOf(d);
+  const phiPerLot2Sec = phiOf(d);
   const ctx: PolicyContext = {
     market,
     horizonSec: d.run.T,
@@ -147,7 +110,7 @@ export async function runBacktest(d: BacktestJobData, progress: Progress): Promi
     ...(d.objective.gamma === undefined ? {} : { gamma: d.objective.gamma }),
     ...(d.objective.alpha === undefined ? {} : { alphaPerLot2: d.objective.alpha }),
   };
-  const specs = backtestPolicySpecs(d);
+  const specs = policySpecsOf(d);
   const factories = specs.map((s, i) => {
     try {
       return policyFactory(s, ctx);
@@ -182,9 +145,7 @@ export async function runBacktest(d: BacktestJobData, progress: Progress): Promi
       ),
     );
   }
-  const reference = specs.some((s) => backtestPolicyName(s) === 'exact')
-    ? 'exact'
-    : factories[0]!.name;
+  const reference = specs.some((s) => policyName(s) === 'exact') ? 'exact' : factories[0]!.name;
   const comparison = summarizePolicies(
     runs.map((r): PolicyRuns => ({ name: r.name, paths: r.results })),
     { paired: true, reference, seed },

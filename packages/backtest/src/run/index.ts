@@ -1,5 +1,14 @@
 // @mm/backtest/run: closed-loop policy comparisons on the simulator (curated exports).
 export {
+  type BacktestConfig,
+  backtestConfigSchema,
+  MAX_PATHS,
+  MAX_STEPS,
+  marketSpecOf,
+  phiOf,
+  policySpecsOf,
+} from './backtestConfig.js';
+export {
   type ComparePoliciesOptions,
   comparePolicies,
   type MeanStd,
