@@ -140,6 +140,18 @@ interface OrderRecord {
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
+/** A ccxt trade's id, price, amount and side when all are usable (venue data is bad input). */
+function checkedTrade(
+  trade: Trade,
+): { id: string; price: number; amount: number; side: 'buy' | 'sell' } | undefined {
+  const price = finite(trade.price);
+  const amount = finite(trade.amount);
+  const { id, side } = trade;
+  if (typeof id !== 'string' || id === '' || price === undefined || price <= 0) return undefined;
+  if (amount === undefined || amount <= 0 || (side !== 'buy' && side !== 'sell')) return undefined;
+  return { id, price, amount, side };
+}
+
 function finite(x: unknown): number | undefined {
   const n = typeof x === 'string' ? Number(x) : x;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -476,19 +488,8 @@ export class CcxtVenue implements Venue {
     const out: MarketTrade[] = [];
     for (const trade of Array.isArray(list) ? list : []) {
       try {
-        const id = trade.id;
-        const price = finite(trade.price);
-        const amount = finite(trade.amount);
-        const side = trade.side;
-        if (
-          typeof id !== 'string' ||
-          id === '' ||
-          price === undefined ||
-          price <= 0 ||
-          amount === undefined ||
-          amount <= 0 ||
-          (side !== 'buy' && side !== 'sell')
-        ) {
+        const checked = checkedTrade(trade);
+        if (!checked) {
           this.log(
             'warn',
             { asset, tradeId: trade.id },
@@ -496,6 +497,7 @@ export class CcxtVenue implements Venue {
           );
           continue;
         }
+        const { id, price, amount, side } = checked;
         const key = `${asset}:${id}`;
         if (this.seenTrades.has(key)) continue;
         this.seenTrades.set(key, true);
@@ -578,24 +580,16 @@ export class CcxtVenue implements Venue {
       );
       return undefined;
     }
-    const price = finite(trade.price);
-    const amount = finite(trade.amount);
-    const side = trade.side;
-    if (
-      typeof trade.id !== 'string' ||
-      price === undefined ||
-      price <= 0 ||
-      amount === undefined ||
-      amount <= 0 ||
-      (side !== 'buy' && side !== 'sell')
-    ) {
+    const checked = checkedTrade(trade);
+    if (!checked) {
       this.log(
         'warn',
         { asset, fillId: trade.id },
-        'dropped a fill with invalid price, size or side',
+        'dropped a fill with invalid id, price, size or side',
       );
       return undefined;
     }
+    const { price, amount, side } = checked;
     const info: unknown = trade.info;
     const venueClientId = isRecord(info) && typeof info.cloid === 'string' ? info.cloid : undefined;
     const venueOrderId = typeof trade.order === 'string' ? trade.order : undefined;
@@ -628,7 +622,7 @@ export class CcxtVenue implements Venue {
       tsMs = this.deps.nowMs();
     }
     return {
-      fillId: trade.id,
+      fillId: checked.id,
       venue: this.name,
       asset,
       clientOrderId,
