@@ -13,8 +13,8 @@ import {
 } from '@mm/simulator';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { AssetConfig, SimVenueConfig } from '../../config/engineConfigSchema.js';
+import type { BookEvent, BookLevel } from '../../model/book.js';
 import { TokenBucket } from '../../orders/tokenBucket.js';
-import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
 import {
   type MarketInfo,
   type MarketTrade,
