@@ -38,7 +38,7 @@ interface SideOptimizer {
 async function startSideOptimizer(
   path: string,
   engine: import('@mm/engine').Engine,
-  logger: import('@mm/engine').Logger,
+  logger: import('@mm/telemetry').Logger,
 ): Promise<SideOptimizer> {
   const { EmbeddedOptimizer, loadOptimizerConfig, Optimizer } = await import('@mm/optimizer');
   const loaded = await loadOptimizerConfig(path);
@@ -117,7 +117,9 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     );
   }
   // Loaded on use: the engine (venues, Redis, metrics) is heavy for the other commands.
-  const { createLogger, Engine, EngineConfigError, loadEngineConfig } = await import('@mm/engine');
+  const { EngineConfigError, loadEngineConfig } = await import('@mm/config');
+  const { createLogger } = await import('@mm/telemetry');
+  const { Engine } = await import('@mm/engine');
   let config: Awaited<ReturnType<typeof loadEngineConfig>>;
   try {
     config = await loadEngineConfig(flags.config);
@@ -127,7 +129,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     throw e;
   }
   // Logs are JSON lines on stderr; stdout carries the human status table.
-  const logger = createLogger({ level, destination: process.stderr });
+  const logger = createLogger({ name: 'mm-engine', level, destination: process.stderr });
   // Signals are caught from here on: one during start-up stops the engine as soon as it is up
   // (every order canceled), instead of killing the process with orders resting.
   let stopWith: (reason: string) => void = () => {};

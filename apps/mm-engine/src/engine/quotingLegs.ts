@@ -1,5 +1,6 @@
+import { type AssetConfig, type EngineConfig, positionLimitLotsOf } from '@mm/config';
+import type { Logger } from '@mm/telemetry';
 import { Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
-import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
 import type { BookEvent } from '../model/book.js';
@@ -7,7 +8,6 @@ import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { QuoteSide } from '../model/quote.js';
 import { assetPipeline } from '../pipeline/assetPipeline.js';
 import type { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import type { SwappablePolicy } from './policyFromConfig.js';
 import type { VenueSession } from './venueSession.js';
@@ -84,7 +84,7 @@ export class QuotingLegs {
           killSwitch$: this.options.killSwitch.forAsset(symbol),
           policy: leg.policy,
           limits: {
-            positionLimitLots: asset.positionLimitLots ?? config.risk.positionLimitLots,
+            positionLimitLots: positionLimitLotsOf(config, asset),
             portfolioNotionalLimit: config.risk.portfolioNotionalLimit,
             staleDataTimeoutMs: config.risk.staleDataTimeoutMs,
             priceBandBps: config.risk.priceBandBps,
