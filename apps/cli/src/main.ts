@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addDataCommand } from './commands/data.js';
 import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
 import { addOptimizeCommand } from './commands/optimize.js';
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   addOptimizerCommand(program);
   addOptimizeCommand(program);
   addJobsCommand(program);
+  addDataCommand(program);
   return program;
 }
 
