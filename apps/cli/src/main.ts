@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addCalibrateCommand } from './commands/calibrate.js';
 import { addDataCommand } from './commands/data.js';
 import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   addOptimizeCommand(program);
   addJobsCommand(program);
   addDataCommand(program);
+  addCalibrateCommand(program);
   return program;
 }
 
