@@ -10,6 +10,7 @@ export {
 export { type Connected, type ConnectOptions, connectTransport } from './connectTransport.js';
 export { type BusError, type BusErrorCode, busError } from './errors.js';
 export { InProcessTransport } from './inProcessTransport.js';
+export { checkPrefix, type DeploymentKeys, keysFor } from './keys.js';
 export {
   type AssetParams,
   type AssetSnapshot,

@@ -1,3 +1,4 @@
+import { keysFor } from './keys.js';
 import type { MessageType } from './messages.js';
 
 /** Redis stream keys for one deployment prefix: `mm:{prefix}:{fills|snapshots|params|control}`. */
@@ -10,17 +11,7 @@ export interface StreamNames {
 
 /** Stream names under `prefix` (non-empty, no whitespace). Throws on a bad prefix (config edge). */
 export function streamNames(prefix: string): StreamNames {
-  if (prefix.length === 0 || /\s/.test(prefix)) {
-    throw new TypeError(
-      `prefix: must be non-empty without whitespace, got ${JSON.stringify(prefix)}`,
-    );
-  }
-  return {
-    fills: `mm:${prefix}:fills`,
-    snapshots: `mm:${prefix}:snapshots`,
-    params: `mm:${prefix}:params`,
-    control: `mm:${prefix}:control`,
-  };
+  return keysFor(prefix).streams;
 }
 
 /** The stream a message type is published on. */

@@ -60,11 +60,16 @@ export {
 } from './intensity/exponentialIntensity.js';
 // intensity models
 export type { IntensityModel } from './intensity/IntensityModel.js';
+// problem builders for the named models (glft, cj, seed)
+export {
+  type AssetModelInput,
+  assetGlftParams,
+  glftPhiPerLot2Sec,
+} from './models/assetGlft.js';
 export {
   type CarteaJaimungalParams,
   carteaJaimungalProblem,
 } from './models/carteaJaimungalProblem.js';
-// problem builders for the named models (glft, cj, seed)
 export { type GlftModelParams, glftGueantParams, glftProblem } from './models/glftProblem.js';
 export {
   type SeedBookParams,

@@ -1,10 +1,4 @@
-import {
-  type ControlMessage,
-  ENVELOPE_VERSION,
-  encode,
-  STREAM_FIELD,
-  streamNames,
-} from '@mm/contracts';
+import { type ControlMessage, ENVELOPE_VERSION, keysFor, RedisTransport } from '@mm/contracts';
 import type { Command } from 'commander';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
@@ -23,7 +17,7 @@ const DEFAULT_PREFIX = 'default';
 const CONTROL_STREAM_LENGTH = 10_000;
 
 /** The kill-switch key the engine polls: any value holds every asset's quotes pulled. */
-export const killKey = (prefix: string) => `mm:${prefix}:kill`;
+export const killKey = (prefix: string) => keysFor(prefix).kill;
 
 async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
   if (flags.config !== undefined) {
@@ -47,7 +41,7 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
   let where: { url: string; prefix: string };
   try {
     where = await target(flags);
-    streamNames(where.prefix);
+    keysFor(where.prefix);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const message = flags.config === undefined ? detail : withFile(flags.config, detail);
@@ -67,12 +61,6 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
       reason,
     },
   };
-  const encoded = encode(message);
-  if (!encoded.ok) {
-    process.stderr.write(`mm ${command}: ${encoded.error.message}\n`);
-    process.exitCode = EXIT_BAD_INPUT;
-    return;
-  }
   const { Redis } = await import('ioredis');
   const redis = new Redis(where.url, {
     lazyConnect: true,
@@ -82,21 +70,29 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     protocol: 2,
   });
   redis.on('error', () => {});
+  // The control message goes through the bus's own transport (validated, encoded and trimmed as
+  // every publisher's); it owns the client and closes it.
+  let bad: Error | undefined;
+  const transport = new RedisTransport(redis, {
+    maxStreamLength: CONTROL_STREAM_LENGTH,
+    onReject: (e) => {
+      bad = e.error;
+    },
+  });
   try {
     await redis.connect();
+    const keys = keysFor(where.prefix);
     if (flags.asset === undefined) {
-      if (command === 'kill') await redis.set(killKey(where.prefix), reason);
-      else await redis.del(killKey(where.prefix));
+      if (command === 'kill') await redis.set(keys.kill, reason);
+      else await redis.del(keys.kill);
     }
-    await redis.xadd(
-      streamNames(where.prefix).control,
-      'MAXLEN',
-      '~',
-      CONTROL_STREAM_LENGTH,
-      '*',
-      STREAM_FIELD,
-      encoded.raw,
-    );
+    if (!transport.publish(keys.streams.control, message)) {
+      process.stderr.write(`mm ${command}: ${bad?.message ?? 'invalid control message'}\n`);
+      process.exitCode = EXIT_BAD_INPUT;
+      return;
+    }
+    await transport.flush();
+    if (transport.stats().published !== 1) throw new Error('the control message was not written');
     process.stdout.write(
       `mm ${command}: ${flags.asset ?? 'every asset'} on ${where.url} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
     );
@@ -106,6 +102,7 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     );
     process.exitCode = 1;
   } finally {
+    await transport.close().catch(() => {});
     redis.disconnect();
   }
 }

@@ -2,6 +2,7 @@ import type { RedisConfig } from '@mm/config';
 import {
   type Subscription as BusSubscription,
   connectTransport,
+  keysFor,
   type Message,
   type StreamNames,
   streamNames,
@@ -84,7 +85,7 @@ export class EngineBus {
 
   /** The deployment's kill key (`mm kill` sets it; its value is the reason). */
   get killKey(): string {
-    return `mm:${this.prefix}:kill`;
+    return keysFor(this.prefix).kill;
   }
 
   /** Apply the kill key as it is now to `killSwitch` (no-op without Redis). */

@@ -1,8 +1,11 @@
 import type { AssetConfig, ModelParams } from '@mm/config';
 import {
+  assetGlftParams,
   type Control,
   ExactPolicy,
+  type GlftModelParams,
   GridPolicy,
+  glftPhiPerLot2Sec,
   glftProblem,
   HeuristicPolicy,
   type MarketState,
@@ -21,6 +24,8 @@ const SEED_HORIZON_SEC = 86_400;
  */
 export interface AssetModel {
   params: ModelParams;
+  /** The GLFT problem's parameters (the same mapping as the optimizer's solve job). */
+  glft: GlftModelParams;
   /** Inventory bound, clips. */
   qMaxClips: number;
   /** Lots per clip (the resting quote size). */
@@ -28,13 +33,12 @@ export interface AssetModel {
 }
 
 export function assetModel(asset: AssetConfig, params: ModelParams = asset.model): AssetModel {
-  const qMaxClips = Math.floor(asset.qMaxLots / asset.quoteSizeLots);
-  if (qMaxClips < 1) {
-    throw new RangeError(
-      `qMaxLots (${asset.qMaxLots}) must be at least quoteSizeLots (${asset.quoteSizeLots})`,
-    );
-  }
-  return { params, qMaxClips, quoteSizeLots: asset.quoteSizeLots };
+  const glft = assetGlftParams({
+    ...params,
+    qMaxLots: asset.qMaxLots,
+    quoteSizeLots: asset.quoteSizeLots,
+  });
+  return { params, glft, qMaxClips: glft.qMax, quoteSizeLots: asset.quoteSizeLots };
 }
 
 /**
@@ -43,15 +47,7 @@ export function assetModel(asset: AssetConfig, params: ModelParams = asset.model
  * start-up or on a parameter update, never on a tick.
  */
 function exactPolicy(model: AssetModel): ExactPolicy {
-  const { params, qMaxClips, quoteSizeLots } = model;
-  const problem = glftProblem({
-    sigmaPerSqrtSec: params.sigma,
-    aPerSec: params.A,
-    kPerPrice: params.k,
-    gamma: params.gamma,
-    lotSize: quoteSizeLots,
-    qMax: qMaxClips,
-  });
+  const problem = glftProblem(model.glft);
   // The problem is in price units and independent of the mid: one solution for every mid (no
   // re-solve on the tick path when the mid crosses a bucket).
   const policy = new ExactPolicy({ problemFor: () => problem, quantum: { midRelative: 0 } });
@@ -78,7 +74,7 @@ function seedConfig(model: AssetModel, referenceMid: number): SeedPolicyConfig {
     qMaxLots: qMaxClips,
     horizonSec: SEED_HORIZON_SEC,
     baseHalfSpreadBps: 1e4 / params.k / referenceMid,
-    phiPerLot2Sec: (params.gamma * params.sigma ** 2 * model.quoteSizeLots) / 2,
+    phiPerLot2Sec: glftPhiPerLot2Sec(params.gamma, params.sigma, model.quoteSizeLots),
     takerFeeBps: 0,
     lambda0PerSec: params.A,
     betaPerBps: (params.k * referenceMid) / 1e4,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { keysFor } from '@mm/contracts';
 import type { Redis } from 'ioredis';
 import type { VenueFill } from '../venues/Venue.js';
 import {
@@ -29,14 +30,15 @@ export interface RedisFillLedgerOptions {
 
 /** The Redis keys of a ledger under `prefix`. */
 export function ledgerKeys(prefix: string): { stream: string; ids: string } {
-  if (prefix.length === 0 || /\s/.test(prefix)) {
+  try {
+    return keysFor(prefix).ledger;
+  } catch {
     throw new LedgerError(
       'INVALID_OPTION',
       'prefix',
       `must be non-empty without whitespace, got ${JSON.stringify(prefix)}`,
     );
   }
-  return { stream: `mm:${prefix}:ledger`, ids: `mm:${prefix}:ledger:ids` };
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type PolicyContext,
   policyFactory,
 } from '@mm/backtest/run';
-import { type Control, carteaJaimungalProblem, ExactPolicy } from '@mm/hjb-core';
+import { type Control, carteaJaimungalProblem, ExactPolicy, glftPhiPerLot2Sec } from '@mm/hjb-core';
 import {
   DEFAULT_HALF_SPREAD_MULTIPLIERS,
   type GridCandidateResult,
@@ -198,7 +198,7 @@ export async function runGridSearch(
   progress: Progress,
 ): Promise<GridSearchResult> {
   const market = gridMarketSpec(d);
-  const phiPerLot2Sec = (d.objective.gamma * d.market.sigma ** 2) / 2;
+  const phiPerLot2Sec = glftPhiPerLot2Sec(d.objective.gamma, d.market.sigma);
   const ctx: PolicyContext = {
     market,
     horizonSec: d.horizonSec,

@@ -1,7 +1,9 @@
 import { makeParamsPayloadSchema } from '@mm/contracts';
 import {
+  assetGlftParams,
   covarianceFromCorrelation,
   createMultiAssetQuotes,
+  glftPhiPerLot2Sec,
   glftProblem,
   gueantCoefficients,
   type MultiAssetProblem,
@@ -44,21 +46,14 @@ const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
  * and Gueant's closed form at the same parameters. Never throws: failures are `issues`.
  */
 export function solveModel(m: ModelInput): SolvedModel {
-  const qMaxClips = Math.floor(m.qMax / m.quoteSizeLots);
   const issues: string[] = [];
-  const glft = {
-    sigmaPerSqrtSec: m.sigma,
-    aPerSec: m.A,
-    kPerPrice: m.k,
-    gamma: m.gamma,
-    lotSize: m.quoteSizeLots,
-    qMax: qMaxClips,
-  };
+  const phiPerLot2Sec = glftPhiPerLot2Sec(m.gamma, m.sigma, m.quoteSizeLots);
   let exact: ExactQuoteSummary | null = null;
-  let phiPerLot2Sec = (m.gamma * m.sigma ** 2 * m.quoteSizeLots) / 2;
+  let qMaxClips = Math.floor(m.qMax / m.quoteSizeLots);
   try {
+    const glft = assetGlftParams({ ...m, qMaxLots: m.qMax });
+    qMaxClips = glft.qMax;
     const problem = glftProblem(glft);
-    phiPerLot2Sec = problem.phiPerLot2Sec;
     const solution = solveStationary(problem);
     const { bidDelta, askDelta, h } = solution.table;
     const at = (q: number) => q + qMaxClips;
@@ -99,7 +94,14 @@ export function solveModel(m: ModelInput): SolvedModel {
   }
   let closedForm: SolvedModel['closedForm'] = null;
   try {
-    const { c1, c2 } = gueantCoefficients({ ...glft, xi: m.gamma });
+    const { c1, c2 } = gueantCoefficients({
+      sigmaPerSqrtSec: m.sigma,
+      aPerSec: m.A,
+      kPerPrice: m.k,
+      gamma: m.gamma,
+      xi: m.gamma,
+      lotSize: m.quoteSizeLots,
+    });
     const d = m.quoteSizeLots;
     closedForm = { halfSpread: c1 + (d * c2) / 2, skewPerLot: d * c2 };
   } catch (err) {

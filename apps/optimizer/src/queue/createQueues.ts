@@ -1,6 +1,7 @@
 import { JOB_TYPES, type JobType } from '@mm/config';
+import { checkPrefix } from '@mm/contracts';
 import { type ConnectionOptions, type DefaultJobOptions, Queue } from 'bullmq';
-import { bullPrefix, checkPrefix, queueNameFor } from './queueNames.js';
+import { bullPrefix, queueNameFor } from './queueNames.js';
 
 /** ioredis options BullMQ needs for a Redis URL (`maxRetriesPerRequest: null`, as BullMQ asks). */
 export function bullConnection(url: string): ConnectionOptions {

@@ -1,22 +1,14 @@
+import { keysFor } from '@mm/contracts';
+
 /**
  * Redis names of one deployment prefix. Streams are the contracts module's `mm:{prefix}:...`;
  * BullMQ keys live under the BullMQ prefix `mm:{prefix}:bull` (a queue's keys are
  * `mm:{prefix}:bull:{queue}:...`); one queue per job type, named after the type.
  */
 
-/** Throws a `TypeError` naming `prefix` when it is empty or holds whitespace (config edge). */
-export function checkPrefix(prefix: string): string {
-  if (prefix.length === 0 || /\s/.test(prefix)) {
-    throw new TypeError(
-      `prefix: must be non-empty without whitespace, got ${JSON.stringify(prefix)}`,
-    );
-  }
-  return prefix;
-}
-
 /** BullMQ's key prefix for a deployment: `mm:{prefix}:bull`. */
 export function bullPrefix(prefix: string): string {
-  return `mm:${checkPrefix(prefix)}:bull`;
+  return keysFor(prefix).bull;
 }
 
 /** The queue a job type runs on: the type itself (`grid-search`, `solve`, ...). */
@@ -32,5 +24,5 @@ export function queueNameFor<T extends string>(type: T): T {
  * (job ids are unique per queue).
  */
 export function publishedKey(prefix: string, queue: string, jobId: string): string {
-  return `mm:${checkPrefix(prefix)}:published:${queue}:${jobId}`;
+  return keysFor(prefix).published(queue, jobId);
 }

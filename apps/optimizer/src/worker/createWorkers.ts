@@ -3,9 +3,10 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOB_TYPES, type JobType } from '@mm/config';
+import { checkPrefix } from '@mm/contracts';
 import { Worker } from 'bullmq';
 import { bullConnection } from '../queue/createQueues.js';
-import { bullPrefix, checkPrefix, queueNameFor } from '../queue/queueNames.js';
+import { bullPrefix, queueNameFor } from '../queue/queueNames.js';
 import { SANDBOX_ENV } from './processJob.js';
 
 /**

@@ -1,4 +1,5 @@
 import { finiteNonNegative, finiteNumber, finitePositive, integerIn } from '@mm/config';
+import { glftPhiPerLot2Sec } from '@mm/hjb-core';
 import { z } from 'zod';
 import type { MarketSpec } from './marketSpec.js';
 import { type PolicySpec, policyName } from './policySpecs.js';
@@ -189,5 +190,5 @@ export function policySpecsOf(c: BacktestConfig): PolicySpec[] {
 
 /** `phi` of a config: given, else `gamma sigma^2 / 2`. */
 export function phiOf(c: BacktestConfig): number {
-  return c.objective.phi ?? ((c.objective.gamma ?? 0) * c.market.sigma ** 2) / 2;
+  return c.objective.phi ?? glftPhiPerLot2Sec(c.objective.gamma ?? 0, c.market.sigma);
 }

@@ -1,6 +1,7 @@
 import type { GueantParams } from '../closedForm/gueantApprox.js';
 import type { HjbProblem } from '../exact/HjbProblem.js';
 import { ExponentialIntensity } from '../intensity/exponentialIntensity.js';
+import { glftPhiPerLot2Sec } from './assetGlft.js';
 
 /**
  * Gueant-Lehalle-Fernandez-Tapia (Gueant 2017) on an inventory grid of lots: exponential
@@ -42,7 +43,7 @@ export function glftProblem(params: GlftModelParams): HjbProblem {
     qMax,
     bid: new ExponentialIntensity(intensity),
     ask: new ExponentialIntensity(intensity),
-    phiPerLot2Sec: (gp.gamma * gp.sigmaPerSqrtSec ** 2 * gp.lotSize) / 2,
+    phiPerLot2Sec: glftPhiPerLot2Sec(gp.gamma, gp.sigmaPerSqrtSec, gp.lotSize),
     muPerLotSec: 0,
     ...(takerCostPerLot === undefined
       ? {}
