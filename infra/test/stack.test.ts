@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,16 @@ import { connectRedis } from './support/redis.js';
 const INFRA = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = resolve(INFRA, '..');
 const run = promisify(execFile);
+
+/** Whether `docker compose` runs here (checked once, synchronously, for `skipIf`). */
+const HAS_DOCKER_COMPOSE = (() => {
+  try {
+    execFileSync('docker', ['compose', 'version'], { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const read = (path: string) => readFile(join(INFRA, path), 'utf8');
 const yamlFile = async (path: string) => parse(await read(path), { merge: true });
 
@@ -270,15 +280,21 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "apps\/cli\/dist\/main\.js"\]/);
   });
 
-  it('passes `docker compose config` where Docker Compose runs', async () => {
-    const ok = await run('docker', ['compose', 'version']).then(
-      () => true,
-      () => false,
-    );
-    if (!ok) {
-      console.warn('docker compose unavailable: compose file checked structurally only');
-      return;
-    }
-    await run('docker', ['compose', '-f', join(INFRA, 'docker-compose.yml'), 'config', '--quiet']);
-  });
+  // Skipped, and reported as skipped, where `docker compose version` fails (no Docker here): the
+  // compose file is then checked structurally by the tests above only.
+  it.skipIf(!HAS_DOCKER_COMPOSE)(
+    'passes `docker compose config` (skipped where `docker compose version` fails)',
+    async () => {
+      const { stdout } = await run('docker', [
+        'compose',
+        '-f',
+        join(INFRA, 'docker-compose.yml'),
+        'config',
+        '--services',
+      ]);
+      expect(stdout.split('\n').filter(Boolean).sort()).toEqual(
+        ['engine', 'grafana', 'optimizer', 'prometheus', 'redis'].sort(),
+      );
+    },
+  );
 });
