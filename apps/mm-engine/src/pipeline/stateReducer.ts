@@ -17,6 +17,9 @@ export interface AssetState {
   midPrice: number;
   /** Best ask minus best bid, price units. */
   marketSpreadPrice: number;
+  /** Touch prices of the last valid book, price units (`NaN` before the first). */
+  bestBid: number;
+  bestAsk: number;
   /** `Vbid / (Vbid + Vask)` over the top levels, in [0, 1]; 0.5 when both are empty. */
   imbalance: number;
   /** EWMA of the mid's drift, price units per second. */
@@ -55,6 +58,8 @@ export interface StateReducerOptions {
 export const initialAssetState: AssetState = Object.freeze({
   midPrice: Number.NaN,
   marketSpreadPrice: Number.NaN,
+  bestBid: Number.NaN,
+  bestAsk: Number.NaN,
   imbalance: 0.5,
   driftPerSec: 0,
   midJumpBps: 0,
@@ -154,6 +159,8 @@ export function makeStateReducer(
     return {
       midPrice: mid,
       marketSpreadPrice: bestAsk - bestBid,
+      bestBid,
+      bestAsk,
       imbalance,
       driftPerSec: drift,
       midJumpBps: jumpBps,
