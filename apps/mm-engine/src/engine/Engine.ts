@@ -13,12 +13,17 @@ import type { Registry } from 'prom-client';
 import {
   asyncScheduler,
   BehaviorSubject,
+  firstValueFrom,
   Observable,
   type SchedulerLike,
   Subject,
   type Subscription,
+  timeout,
 } from 'rxjs';
 import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
+import { portfolioModelOf } from '../config/portfolioConfigSchema.js';
+import { PortfolioQuoting } from '../decision/portfolioQuoting.js';
+import { bookLayout } from '../decision/portfolioSpecOf.js';
 import { createEngineMetrics, type EngineMetrics } from '../metrics/engineMetrics.js';
 import { startMetricsServer } from '../metrics/metricsServer.js';
 import { type OrderEvent, OrderManager } from '../orders/OrderManager.js';
@@ -128,6 +133,11 @@ export function ledgerFileName(prefix: string): string {
   );
 }
 const KILL_KEY_POLL_MS = 250;
+/** Wait for a venue's first book (the mid a starting position is valued at), ms. */
+const START_BOOK_TIMEOUT_MS = 10_000;
+/** Live covariance: mids sampled this often, and the portfolio re-solved this often, ms. */
+const COVARIANCE_SAMPLE_MS = 1000;
+const COVARIANCE_RESOLVE_MS = 10_000;
 const SHUTDOWN_CANCEL_ATTEMPTS = 5;
 
 /**
@@ -170,6 +180,10 @@ export class Engine {
   private metricsServer: { url: string; close(): Promise<void> } | undefined;
   private fillsRecorded = 0;
   private stopping: Promise<ShutdownReport> | undefined;
+  /** The portfolio decision every leg quotes from (issue 10). */
+  private quoting: PortfolioQuoting | undefined;
+  /** Per asset, the single-asset policy `independent` quotes it with (follows regimes, updates). */
+  private readonly assetPolicies = new Map<string, SwappablePolicy>();
 
   private constructor(
     readonly config: EngineConfig,
@@ -454,6 +468,7 @@ export class Engine {
       marginMs: RECOVERY_MARGIN_MS,
     });
     this.portfolio = recovered.portfolio;
+    await this.adoptVenuePositions();
     this.log.info(
       {
         loaded: recovered.loaded,
@@ -498,6 +513,40 @@ export class Engine {
     // Fills that arrived while the ledger was being recovered (duplicates are dropped by the ledger).
     for (const fill of this.earlyFills.splice(0)) this.receiveFill(fill);
     await this.reconcile();
+  }
+
+  /**
+   * At start the venues' positions are the starting inventory (a sim venue's
+   * `initialPositionLots` when its ledger is empty, an account's holdings): where a venue's
+   * position differs from the ledger's, the difference is logged and opened in the portfolio at
+   * the asset's first mid on that venue.
+   */
+  private async adoptVenuePositions(): Promise<void> {
+    for (const [name, venue] of this.venues) {
+      const positions = await venue.positions();
+      const rows = reconcilePositions(this.portfolio, [{ venue: name, positions }], {
+        lotSizeBase: this.lotSizeBase,
+        toleranceLots: 0,
+      });
+      for (const r of rows) {
+        if (r.driftBase === 0 || !this.venueAssets(name).includes(r.asset)) continue;
+        const book = await firstValueFrom(
+          venue.books(r.asset).pipe(timeout({ first: START_BOOK_TIMEOUT_MS })),
+        );
+        const mid = (book.bids[0]![0] + book.asks[0]![0]) / 2;
+        this.portfolio.openPosition(name, r.asset, r.driftBase, mid);
+        this.log.warn(
+          {
+            venue: name,
+            asset: r.asset,
+            ledgerLots: r.ledgerBase / (this.lotSizeBase[r.asset] ?? 1),
+            venueLots: r.venueBase / (this.lotSizeBase[r.asset] ?? 1),
+            midPrice: mid,
+          },
+          "venue position differs from the ledger: the venue's is the starting inventory",
+        );
+      }
+    }
   }
 
   private applyFill(fill: VenueFill): void {
@@ -591,6 +640,7 @@ export class Engine {
     const from = models.current;
     models.current = index;
     for (const leg of this.legs) if (leg.asset.symbol === asset) leg.policy.swap(policy);
+    this.assetPolicies.get(asset)?.swap(policy);
     const model = this.assets.get(asset)?.regime?.regimes[index]?.model;
     if (model) this.metrics.onModel(asset, model);
     const names = models.tracker?.names ?? [];
@@ -601,6 +651,7 @@ export class Engine {
     const { config } = this;
     const sessionStartMs = this.scheduler.now();
     this.buildModels();
+    this.quoting = this.buildQuoting();
     for (const venueName of this.venues.keys()) {
       for (const symbol of this.venueAssets(venueName)) {
         const asset = this.assets.get(symbol);
@@ -627,6 +678,11 @@ export class Engine {
           inventory$: this.inventory$,
           killSwitch$: this.killSwitch.forAsset(symbol),
           policy: leg.policy,
+          quote: this.quoting.quoteFor(
+            symbol,
+            venueName,
+            Math.max(asset.tickSize, market.tickSize),
+          ),
           limits: {
             positionLimitLots: asset.positionLimitLots ?? config.risk.positionLimitLots,
             portfolioNotionalLimit: config.risk.portfolioNotionalLimit,
@@ -654,6 +710,43 @@ export class Engine {
         this.legs.push(leg);
       }
     }
+  }
+
+  /**
+   * The portfolio decision (issue 10): `portfolio.model` (`multi` by default with 2+ assets), or
+   * `independent` (each asset's own policy) without a `portfolio` section, as before; either way
+   * through the one boundary module, so no quote crosses the book.
+   */
+  private buildQuoting(): PortfolioQuoting {
+    const { config } = this;
+    const layout = bookLayout(config, (v) => this.venueAssets(v));
+    const model = portfolioModelOf(config.portfolio, layout.assets.length) ?? 'independent';
+    for (const symbol of layout.assets) {
+      this.assetPolicies.set(symbol, new SwappablePolicy(this.currentPolicy(symbol)));
+    }
+    const quoting = new PortfolioQuoting({
+      config,
+      layout,
+      model,
+      assetPolicies: layout.assets.map((a) => this.assetPolicies.get(a)!),
+      inventory: {
+        totalLots: (asset) =>
+          this.portfolio.inventoryLots(asset, this.lotSizeBase[asset] ?? 1) +
+          (this.pendingLots.get(asset) ?? 0),
+        venueLots: (venue, asset) =>
+          this.portfolio.venuePositionBase(venue, asset) / (this.lotSizeBase[asset] ?? 1),
+      },
+      take: async (venue, order) => (await this.managers.get(venue)?.take(order)) ?? null,
+      mayTrade: (asset) => !this.killSwitch.isAssetKilled(asset),
+      tag: this.tag,
+      metrics: this.metrics,
+      log: this.log,
+    });
+    this.log.info(
+      { model, assets: layout.assets, hedging: quoting.spec.hedging.enabled },
+      'portfolio decision',
+    );
+    return quoting;
   }
 
   private currentPolicy(asset: string): Policy {
@@ -806,6 +899,7 @@ export class Engine {
         models.policies[index] = u.policy;
         if (index === models.current) {
           for (const leg of this.legs) if (leg.asset.symbol === u.asset) leg.policy.swap(u.policy);
+          this.assetPolicies.get(u.asset)?.swap(u.policy);
           this.metrics.onModel(u.asset, u.params);
         }
       }
@@ -854,6 +948,18 @@ export class Engine {
       this.timers.push(t);
     };
     every(this.config.snapshotIntervalMs, () => this.publishSnapshot());
+    const quoting = this.quoting;
+    if (quoting?.estimatesCovariance) {
+      // The live covariance: mids sampled every second, re-solved off the tick path.
+      every(COVARIANCE_SAMPLE_MS, () =>
+        quoting.sampleMids(this.scheduler.now() / 1000, (a) => this.mids.get(a) ?? Number.NaN),
+      );
+      every(COVARIANCE_RESOLVE_MS, () => {
+        const ms = quoting.resolve();
+        if (ms !== null)
+          this.log.debug({ solveMs: ms }, 'portfolio re-solved for the live covariance');
+      });
+    }
     every(this.config.reconcileIntervalMs, () => this.reconcile());
     if (this.redis) every(KILL_KEY_POLL_MS, () => this.readKillKey());
   }
@@ -865,6 +971,7 @@ export class Engine {
   /** Periodic: inventory notional at current mids, gauges, and the bus snapshot. */
   private publishSnapshot(): void {
     this.inventory$.next(this.inventorySnapshot());
+    this.quoting?.refreshRisk();
     const stats = this.transport.stats();
     this.metrics.redisPublishLag.set({ stream: 'all' }, stats.lastPublishLagMs / 1000);
     const status = this.status();
