@@ -1,9 +1,9 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { assetConfigSchema, simVenueConfigSchema } from '../src/config/engineConfigSchema.js';
+import type { BookEvent } from '../src/model/book.js';
 import { OrderManager } from '../src/orders/OrderManager.js';
 import type { OrderEvent } from '../src/orders/orderEvent.js';
-import type { BookEvent } from '../src/pipeline/stateReducer.js';
 import { SimVenue } from '../src/venues/sim/SimVenue.js';
 import { runVirtualTime, settleInVirtualTime } from '../src/venues/sim/virtualTime.js';
 import type { VenueFill } from '../src/venues/Venue.js';

@@ -5,8 +5,8 @@ import type {
   PortfolioState,
   PortfolioTaker,
 } from '@mm/hjb-core';
-import { NO_QUOTES, type QuoteIntent } from '../pipeline/quoteIntent.js';
-import type { AssetState } from '../pipeline/stateReducer.js';
+import type { AssetState } from '../model/assetState.js';
+import { NO_QUOTES, type QuoteIntent } from '../model/quote.js';
 
 /** Where the decider reads inventory: lots summed over venues, and per venue. */
 export interface InventorySource {

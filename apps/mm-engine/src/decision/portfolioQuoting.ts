@@ -13,9 +13,9 @@ import {
 import type { EngineConfig } from '../config/engineConfigSchema.js';
 import type { PortfolioModel } from '../config/portfolioConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
-import type { PortfolioInventory } from '../pipeline/assetPipeline.js';
-import type { QuoteIntent } from '../pipeline/quoteIntent.js';
-import type { AssetState } from '../pipeline/stateReducer.js';
+import type { AssetState } from '../model/assetState.js';
+import type { PortfolioInventory } from '../model/portfolioInventory.js';
+import type { QuoteIntent } from '../model/quote.js';
 import type { VenueOrder } from '../venues/Venue.js';
 import { LiveCovariance } from './liveCovariance.js';
 import { type InventorySource, PortfolioDecider } from './PortfolioDecider.js';
