@@ -4,6 +4,7 @@ import { engineFullCases } from './cases/engineFull.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
+import { portfolioEngineCases } from './cases/portfolioEngine.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
@@ -20,6 +21,7 @@ const CASES: BenchCase[] = [
   ...simulationCases,
   ...engineCases,
   ...engineFullCases,
+  ...portfolioEngineCases,
   ...optimizerCases,
 ];
 
