@@ -20,7 +20,7 @@ import { activity, fixed, fullRun, runProblem } from './engineFull.js';
 // whole engine with the simulated venue (engineFullLoad.ts --portfolio multi, as engineFull.ts),
 // and the live-covariance re-solve (10 assets) that runs off the tick path.
 
-const GROUP = 'portfolio';
+const GROUP = 'portfolioEngine';
 const TICK_TO_QUOTE: Target = { label: 'p99 <= 50 us', maxP99Ns: 50_000 };
 const THROUGHPUT: Target = {
   label: '>= 100k updates/s (median <= 10 us per update)',
