@@ -19,6 +19,11 @@ import type { QuoteIntent } from '../model/quote.js';
 import type { VenueOrder } from '../venues/Venue.js';
 import { LiveCovariance } from './liveCovariance.js';
 import { type InventorySource, PortfolioDecider } from './PortfolioDecider.js';
+import {
+  checkPortfolioParams,
+  type PortfolioParamsCheck,
+  type PortfolioParamsPayload,
+} from './portfolioParams.js';
 import { type BookLayout, portfolioSpecOf } from './portfolioSpecOf.js';
 
 /** An IOC taker order for the venue session (sizes in lots, price units). */
@@ -226,6 +231,43 @@ export class PortfolioQuoting {
     }
     if (rows === null) return null;
     return this.swapCovariance(rows, nowMs);
+  }
+
+  /**
+   * Use published portfolio parameters (the optimizer's `portfolio-params`) from the next
+   * decision on, once `checkPortfolioParams` accepts them against what is in use (only `multi`
+   * has a book model to change). Returns the check's outcome; the solve runs here, between
+   * decisions. With `covariance: { estimate }` the live estimate replaces the covariance at its
+   * next re-solve; the gamma stays.
+   */
+  applyParams(
+    payload: PortfolioParamsPayload,
+    options: { nowMs: number; maxChangeFactor: number },
+  ): PortfolioParamsCheck {
+    if (this.solution === null) {
+      return { ok: false, field: 'type', reason: 'the book is not quoted by multi' };
+    }
+    const check = checkPortfolioParams(
+      payload,
+      {
+        assets: this.spec.assets.map((a) => a.symbol),
+        gammaPerQuote: this.solution.spec.gammaPerQuote,
+        sigmaPerSqrtSec: this.deps.layout.configIndex.map(
+          (i) => this.deps.config.assets[i]!.model.sigma,
+        ),
+        covariance: this.solution.covariance,
+      },
+      options,
+    );
+    if (!check.ok) return check;
+    const next = solvePortfolio({
+      ...this.solution.spec,
+      gammaPerQuote: check.gammaPerQuote,
+      covariance: check.covariance,
+    });
+    this.solution = next;
+    (this.decider.current as MultiPolicy).swap(next);
+    return check;
   }
 
   /**
