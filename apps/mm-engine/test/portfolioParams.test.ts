@@ -153,4 +153,51 @@ describe('PortfolioQuoting.applyParams', () => {
     expect(bad).toMatchObject({ ok: false, field: 'validUntil' });
     expect(skew()).toBe(before);
   });
+
+  it('re-solves with the per-asset models of a params update: a riskier BTC skews more', () => {
+    const asset = (symbol: string) => ({
+      symbol,
+      lotSizeBase: 1,
+      tickSize: 0.01,
+      qMaxLots: 10,
+      model: { sigma: 0.2, A: 1, k: 10 },
+    });
+    const config = parseEngineConfig({
+      assets: [asset('BTC'), asset('ETH')],
+      venues: [{ name: 'sim', kind: 'sim' }],
+      risk: {
+        positionLimitLots: 10,
+        portfolioNotionalLimit: 1e9,
+        maxOrdersPerSec: 50,
+        staleDataTimeoutMs: 2000,
+        priceBandBps: 500,
+      },
+      portfolio: { gamma: 0.05, correlation: rho(0), hedging: { enabled: false } },
+    });
+    const quoting = new PortfolioQuoting({
+      config,
+      layout: bookLayout(config, () => ['BTC', 'ETH']),
+      model: 'multi',
+      assetPolicies: config.assets.map((a) => policyFromConfig(a)),
+      inventory: { totalLots: (a) => (a === 'BTC' ? 3 : 0), venueLots: () => 0 },
+      take: async () => null,
+      mayTrade: () => true,
+      tag: 't',
+      metrics: createEngineMetrics(),
+      log: { info: () => {}, warn: () => {} },
+    });
+    const book = reduceBook(initialAssetState, { tMs: 0, bids: [[99, 5]], asks: [[101, 5]] });
+    const inv = { lotsByAsset: {}, grossNotional: 0 };
+    const btcSkew = () => {
+      quoting.quoteFor('ETH', 'sim', 0.01)(book, inv, 0);
+      const b = quoting.quoteFor('BTC', 'sim', 0.01)(book, inv, 0);
+      return 100 - b.bid!.price - (b.ask!.price - 100);
+    };
+    const calm = btcSkew();
+    expect(calm).toBeGreaterThan(0.02);
+    quoting.refreshModels((a) => ({ A: 1, k: 10, sigma: a === 'BTC' ? 0.6 : 0.2 }));
+    // Gamma ~ sqrt(Phi / Dm): three times the sigma, about three times the skew
+    expect(btcSkew()).toBeGreaterThan(2 * calm);
+    expect(quoting.covariance()[0]).toBeCloseTo(0.36, 12);
+  });
 });

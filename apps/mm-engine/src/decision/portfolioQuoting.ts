@@ -10,7 +10,7 @@ import {
   resolvePortfolio,
   solvePortfolio,
 } from '@mm/hjb-core';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
+import type { EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
 import type { PortfolioModel } from '../config/portfolioConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
@@ -71,6 +71,8 @@ export class PortfolioQuoting {
   private readonly inFlight = new Set<string>();
   private readonly lastClamped = new Map<string, number>();
   private takerSeq = 0;
+  /** A published covariance is in use (kept when the per-asset models change). */
+  private published = false;
 
   constructor(private readonly deps: PortfolioQuotingDeps) {
     const spec = portfolioSpecOf(deps.config, deps.layout, deps.model);
@@ -260,6 +262,7 @@ export class PortfolioQuoting {
       options,
     );
     if (!check.ok) return check;
+    this.published = true;
     const next = solvePortfolio({
       ...this.solution.spec,
       gammaPerQuote: check.gammaPerQuote,
@@ -268,6 +271,30 @@ export class PortfolioQuoting {
     this.solution = next;
     (this.decider.current as MultiPolicy).swap(next);
     return check;
+  }
+
+  /**
+   * The per-asset models changed (a `params` update from the optimizer: `A`, `k`, `sigma`):
+   * re-solve `multi` with them and swap the solution in for the next decision. The covariance
+   * follows the new sigmas with the configured correlation; an estimated or published covariance
+   * is kept. Throws a RangeError naming the problem (the current solution stays).
+   */
+  refreshModels(modelOf: (symbol: string) => Pick<ModelParams, 'A' | 'k' | 'sigma'>): void {
+    if (this.solution === null) return;
+    const { config, layout, model } = this.deps;
+    const rebuilt = portfolioSpecOf(config, layout, model, modelOf);
+    const keep = this.live !== null || this.published;
+    const n = rebuilt.assets.length;
+    const cov = this.solution.covariance;
+    const next = solvePortfolio({
+      ...rebuilt,
+      gammaPerQuote: this.solution.spec.gammaPerQuote,
+      covariance: keep
+        ? Array.from({ length: n }, (_, i) => Array.from(cov.subarray(i * n, (i + 1) * n)))
+        : rebuilt.covariance,
+    });
+    this.solution = next;
+    (this.decider.current as MultiPolicy).swap(next);
   }
 
   /**
