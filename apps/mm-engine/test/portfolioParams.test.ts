@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
 import { checkPortfolioParams } from '../src/decision/portfolioParams.js';
-import { PortfolioQuoting } from '../src/decision/portfolioQuoting.js';
-import { bookLayout } from '../src/decision/portfolioSpecOf.js';
-import { policyFromConfig } from '../src/engine/policyFromConfig.js';
-import { createEngineMetrics } from '../src/metrics/engineMetrics.js';
 import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
+import { portfolioConfig, portfolioQuoting } from './support/portfolio.js';
 
 /* Portfolio parameters from the optimizer: checked (PSD, finite, bounded change, validUntil). */
 
@@ -98,37 +94,14 @@ describe('checkPortfolioParams', () => {
 
 describe('PortfolioQuoting.applyParams', () => {
   it('re-solves with the published gamma and correlation: the cross skew follows', () => {
-    const asset = (symbol: string) => ({
-      symbol,
-      lotSizeBase: 1,
-      tickSize: 0.01,
-      qMaxLots: 10,
-      model: { sigma: 0.2, A: 1, k: 10 },
-    });
-    const config = parseEngineConfig({
-      assets: [asset('BTC'), asset('ETH')],
-      venues: [{ name: 'sim', kind: 'sim' }],
-      risk: {
-        positionLimitLots: 10,
-        portfolioNotionalLimit: 1e9,
-        maxOrdersPerSec: 50,
-        staleDataTimeoutMs: 2000,
-        priceBandBps: 500,
-      },
-      portfolio: { gamma: 0.05, correlation: rho(0), hedging: { enabled: false } },
-    });
-    const quoting = new PortfolioQuoting({
-      config,
-      layout: bookLayout(config, () => ['BTC', 'ETH']),
-      model: 'multi',
-      assetPolicies: config.assets.map((a) => policyFromConfig(a)),
-      inventory: { totalLots: (a) => (a === 'BTC' ? 3 : 0), venueLots: () => 0 },
-      take: async () => null,
-      mayTrade: () => true,
-      tag: 't',
-      metrics: createEngineMetrics(),
-      log: { info: () => {}, warn: () => {} },
-    });
+    const config = portfolioConfig(
+      [
+        { symbol: 'BTC', sigma: 0.2 },
+        { symbol: 'ETH', sigma: 0.2 },
+      ],
+      { gamma: 0.05, correlation: rho(0), hedging: { enabled: false } },
+    );
+    const { quoting } = portfolioQuoting(config, { BTC: 3, ETH: 0 });
     const book = reduceBook(initialAssetState, { tMs: 0, bids: [[99, 5]], asks: [[101, 5]] });
     const inv = { lotsByAsset: {}, grossNotional: 0 };
     const skew = () => {
@@ -155,37 +128,14 @@ describe('PortfolioQuoting.applyParams', () => {
   });
 
   it('re-solves with the per-asset models of a params update: a riskier BTC skews more', () => {
-    const asset = (symbol: string) => ({
-      symbol,
-      lotSizeBase: 1,
-      tickSize: 0.01,
-      qMaxLots: 10,
-      model: { sigma: 0.2, A: 1, k: 10 },
-    });
-    const config = parseEngineConfig({
-      assets: [asset('BTC'), asset('ETH')],
-      venues: [{ name: 'sim', kind: 'sim' }],
-      risk: {
-        positionLimitLots: 10,
-        portfolioNotionalLimit: 1e9,
-        maxOrdersPerSec: 50,
-        staleDataTimeoutMs: 2000,
-        priceBandBps: 500,
-      },
-      portfolio: { gamma: 0.05, correlation: rho(0), hedging: { enabled: false } },
-    });
-    const quoting = new PortfolioQuoting({
-      config,
-      layout: bookLayout(config, () => ['BTC', 'ETH']),
-      model: 'multi',
-      assetPolicies: config.assets.map((a) => policyFromConfig(a)),
-      inventory: { totalLots: (a) => (a === 'BTC' ? 3 : 0), venueLots: () => 0 },
-      take: async () => null,
-      mayTrade: () => true,
-      tag: 't',
-      metrics: createEngineMetrics(),
-      log: { info: () => {}, warn: () => {} },
-    });
+    const config = portfolioConfig(
+      [
+        { symbol: 'BTC', sigma: 0.2 },
+        { symbol: 'ETH', sigma: 0.2 },
+      ],
+      { gamma: 0.05, correlation: rho(0), hedging: { enabled: false } },
+    );
+    const { quoting } = portfolioQuoting(config, { BTC: 3, ETH: 0 });
     const book = reduceBook(initialAssetState, { tMs: 0, bids: [[99, 5]], asks: [[101, 5]] });
     const inv = { lotsByAsset: {}, grossNotional: 0 };
     const btcSkew = () => {
