@@ -101,7 +101,7 @@ export {
   quotesForUnits,
   solutionFromValueMatrix,
 } from './multi/multiAssetSolution.js';
-// multi-asset (DESIGN 3.5): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
+// multi-asset (docs/math.md §6): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
 export {
   covarianceFromCorrelation,
   type PenaltySpec,
@@ -187,7 +187,7 @@ export {
 export { optimizeControl, SEED_GRID_MULTIPLIERS, type SeedGridResult } from './seed/gridSearch.js';
 export { applyStateAdjustments } from './seed/heuristic.js';
 export { NoTradeValue, type NoTradeValueParams } from './seed/noTradeValue.js';
-// the seed's baselines (DESIGN 3.7)
+// the seed's baselines (docs/math.md §11)
 export {
   SEED_DEFAULTS,
   type SeedControl,

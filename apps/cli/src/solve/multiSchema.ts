@@ -53,7 +53,7 @@ const multiObject = z.strictObject({
 });
 
 /**
- * The `multi` model: Gueant's multi-asset closed form (DESIGN 3.5; hjb-core `multi/README.md`),
+ * The `multi` model: Gueant's multi-asset closed form (docs/math.md §6; hjb-core `multi/README.md`),
  * one venue per asset, exponential fills `A e^(-k d)`, running penalty `q' Phi q`.
  *
  * Fields and units (decisions of the CLI contract):

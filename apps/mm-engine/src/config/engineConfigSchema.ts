@@ -30,7 +30,7 @@ export const modelParamsSchema = z.strictObject({
 });
 
 /**
- * Volatility regimes of one asset (DESIGN 3.6): a Markov-switching filter on the mid picks the
+ * Volatility regimes of one asset (docs/math.md §8): a Markov-switching filter on the mid picks the
  * regime (with hysteresis) and the engine quotes with that regime's model.
  */
 export const assetRegimeSchema = z
