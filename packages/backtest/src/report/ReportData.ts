@@ -24,6 +24,19 @@ export interface ReportQuotes {
   askPrice: ArrayLike<number>;
 }
 
+/** A multi-asset path: the inventory vector and the portfolio risk over time. */
+export interface ReportPortfolioPath {
+  /** Legend label, the policy name. */
+  name: string;
+  tSec: ArrayLike<number>;
+  /** Asset symbols, in the order of `inventoryLots`. */
+  symbols: readonly string[];
+  /** `[asset][sample]`, lots (held until the next sample). */
+  inventoryLots: readonly ArrayLike<number>[];
+  /** `q' Sigma q`, quote currency^2 per second. */
+  risk: ArrayLike<number>;
+}
+
 /** Calibration inputs and results shown in the report. */
 export interface ReportCalibration {
   /** Observed fill rates per depth bin. */
@@ -46,6 +59,8 @@ export interface ReportData {
   quotes?: ReportQuotes | null;
   comparison?: PolicyComparison | null;
   calibration?: ReportCalibration | null;
+  /** Multi-asset runs: one inventory-vector chart per policy and one portfolio-risk chart. */
+  portfolio?: readonly ReportPortfolioPath[] | null;
   /** Free-text notes, one paragraph each. */
   notes?: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
+import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import type { ReportData } from './ReportData.js';
 import { inventoryChart, pnlChart, quoteDepthChart, quotesChart } from './timeSeriesCharts.js';
 
@@ -92,6 +93,13 @@ export function renderReport(data: ReportData): string {
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
+  if (data.portfolio && data.portfolio.length > 0)
+    sections.push(
+      '<section id="portfolio"><h2>Portfolio</h2><div class="grid">',
+      ...data.portfolio.map((p, i) => inventoryVectorChart(p, i)),
+      portfolioRiskChart(data.portfolio, currency),
+      '</div></section>',
+    );
   if (data.calibration) {
     const cal = data.calibration;
     sections.push(
