@@ -4,6 +4,7 @@ import { engineFullCases } from './cases/engineFull.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
+import { portfolioCases } from './cases/portfolio.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
@@ -16,6 +17,7 @@ const CASES: BenchCase[] = [
   ...policyDecisionCases,
   ...solveTimeCases,
   ...multiAssetCases,
+  ...portfolioCases,
   ...regimeCases,
   ...simulationCases,
   ...engineCases,
