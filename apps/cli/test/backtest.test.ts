@@ -254,6 +254,32 @@ describe('mm backtest --report in headless Chromium', () => {
       );
       expect(charts.map((c) => c.id)).toContain('fill-rates');
       for (const c of charts) expect(c.drawn, `${c.id}: non-empty SVG paths`).toBeGreaterThan(0);
+      // At a mid of 60,000 the quotes chart's price ticks must still differ (offsets from the mid).
+      const def = join(dir, 'default.html');
+      const d = mm(
+        '--config',
+        resolve(root, 'examples/default-comparison.json'),
+        '--paths',
+        '20',
+        '--report',
+        def,
+      );
+      expect(d.code).toBe(0);
+      const defPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await defPage.goto(pathToFileURL(def).href, { waitUntil: 'load' });
+      const yTicks = await defPage.$$eval(
+        'svg[data-chart="quotes"] text.tick[text-anchor="end"]',
+        (ts) => ts.map((t) => t.textContent ?? ''),
+      );
+      expect(yTicks.length).toBeGreaterThan(2);
+      expect(new Set(yTicks).size, `distinct ticks: ${yTicks.join(' ')}`).toBe(yTicks.length);
+      const titles = await defPage.$$eval('figure h3', (hs) => hs.map((h) => h.textContent ?? ''));
+      for (const single of ['P&L over time', 'Drawdown over time', 'Inventory over time'])
+        expect(titles).toContain(`${single} (seed 1, one of 20 paths)`);
+      expect(titles).toEqual(
+        expect.arrayContaining(['P&L across paths', 'Maximum drawdown across paths']),
+      );
+      await defPage.close();
       const notes = await page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
       expect(notes.join('\n')).toMatch(/true model A = 140 fills\/s, k = 1\.5/);
       expect(problems).toEqual([]);
