@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addCalibrateCommand } from './commands/calibrate.js';
+import { addDataCommand } from './commands/data.js';
 import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
 import { addOptimizeCommand } from './commands/optimize.js';
@@ -38,6 +40,8 @@ function buildProgram(): Command {
   addOptimizerCommand(program);
   addOptimizeCommand(program);
   addJobsCommand(program);
+  addDataCommand(program);
+  addCalibrateCommand(program);
   return program;
 }
 

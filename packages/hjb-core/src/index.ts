@@ -106,6 +106,7 @@ export {
   covarianceFromCorrelation,
   type PenaltySpec,
   penaltyMatrix,
+  UNIT_DIAGONAL_TOLERANCE,
   validatePenaltyMatrix,
 } from './multi/penalty.js';
 export { psdSqrt } from './multi/psdSqrt.js';
@@ -138,6 +139,45 @@ export {
   priceToBps,
 } from './policy/Policy.js';
 export { type SeedPolicyConfig, toSeedState } from './policy/seedPolicyConfig.js';
+// the portfolio decision core (issue 10; portfolio/README.md)
+export {
+  type BoundaryInput,
+  createBoundaryInput,
+  createQuoteSlots,
+  placeQuotes,
+  type QuoteSlots,
+} from './portfolio/boundary.js';
+export {
+  portfolioCovariance,
+  portfolioRisk,
+  validateCovariance,
+} from './portfolio/covariance.js';
+export { IndependentPolicy } from './portfolio/IndependentPolicy.js';
+export { MultiPolicy } from './portfolio/MultiPolicy.js';
+export type {
+  PortfolioAssetSpec,
+  PortfolioAssetState,
+  PortfolioDecision,
+  PortfolioHedgingSpec,
+  PortfolioPolicy,
+  PortfolioPolicyName,
+  PortfolioQuote,
+  PortfolioSpec,
+  PortfolioState,
+  PortfolioTaker,
+  PortfolioVenueQuotes,
+  PortfolioVenueSpec,
+  PortfolioVenueState,
+  TakerReason,
+} from './portfolio/PortfolioSpec.js';
+export {
+  HORIZON_STEPS,
+  type PortfolioSolution,
+  resolvePortfolio,
+  solvePortfolio,
+} from './portfolio/portfolioSolution.js';
+export { ceilToTick, floorToTick, roundSizeLots, tickAbove, tickBelow } from './portfolio/ticks.js';
+export { validatePortfolioSpec } from './portfolio/validateSpec.js';
 export {
   evaluateControl,
   evaluateControlPrice,
