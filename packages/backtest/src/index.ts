@@ -41,6 +41,7 @@ export {
 export type {
   ReportCalibration,
   ReportData,
+  ReportDistribution,
   ReportPath,
   ReportQuotes,
 } from './report/ReportData.js';
@@ -70,6 +71,7 @@ export {
   standardError,
   variance,
 } from './stats/descriptive.js';
+export { drawdownSeries, maxDrawdown } from './stats/drawdown.js';
 export { type InventoryStats, inventoryStats } from './stats/inventory.js';
 export { normalCdf, normalQuantile } from './stats/normalQuantile.js';
 export { ratioOfMeansBootstrapCi, ratioOfMeansDeltaCi } from './stats/ratio.js';

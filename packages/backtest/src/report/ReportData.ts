@@ -37,6 +37,16 @@ export interface ReportPortfolioPath {
   risk: ArrayLike<number>;
 }
 
+/** A per-path quantity of one policy over every path (for distributions across paths). */
+export interface ReportDistribution {
+  /** The policy's name. */
+  name: string;
+  /** Final mark-to-market P&L of each path, quote currency. */
+  pnl: ArrayLike<number>;
+  /** Maximum drawdown of each path (largest fall from a running peak), quote currency, >= 0. */
+  maxDrawdown: ArrayLike<number>;
+}
+
 /** Calibration inputs and results shown in the report. */
 export interface ReportCalibration {
   /** Observed fill rates per depth bin. */
@@ -56,6 +66,10 @@ export interface ReportData {
   /** Currency label for P&L axes (default 'quote'). */
   currency?: string;
   paths: readonly ReportPath[];
+  /** Which path the single-path charts show, e.g. `path 1 of 200 (seed 1)`. */
+  pathLabel?: string;
+  /** Per-path P&L and drawdown of every policy over all paths. */
+  distributions?: readonly ReportDistribution[] | null;
   quotes?: ReportQuotes | null;
   comparison?: PolicyComparison | null;
   calibration?: ReportCalibration | null;
