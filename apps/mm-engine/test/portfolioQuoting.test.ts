@@ -11,7 +11,7 @@ import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
 
 const TICK = 0.01;
 
-function config(model: 'multi' | 'independent', rho = 0.9) {
+function config(model: 'multi' | 'independent', rho = 0.9, hedging = false) {
   const asset = (symbol: string) => ({
     symbol,
     lotSizeBase: 1,
@@ -37,21 +37,25 @@ function config(model: 'multi' | 'independent', rho = 0.9) {
         [1, rho],
         [rho, 1],
       ],
-      hedging: { enabled: false },
+      hedging: { enabled: hedging, maxLotsPerSec: 1 },
     },
   });
 }
 
-/** A ready state with a wide book (no clamping) around `mid`. */
-const book = (mid: number) =>
+/** A ready state with a book `spread` wide around `mid` (1: wide, no clamping). */
+const book = (mid: number, spread: number) =>
   reduceBook(initialAssetState, {
     tMs: 0,
-    bids: [[mid - 1, 5]],
-    asks: [[mid + 1, 5]],
+    bids: [[mid - spread / 2, 5]],
+    asks: [[mid + spread / 2, 5]],
   });
 
-function quoting(model: 'multi' | 'independent', lots: Record<string, number>) {
-  const c = config(model);
+function quoting(
+  model: 'multi' | 'independent',
+  lots: Record<string, number>,
+  options: { hedging?: boolean; spread?: number; take?: () => Promise<null> } = {},
+) {
+  const c = config(model, 0.9, options.hedging ?? false);
   const layout = bookLayout(c, () => ['BTC', 'ETH']);
   const takers: TakerOrder[] = [];
   const metrics = createEngineMetrics();
@@ -64,9 +68,9 @@ function quoting(model: 'multi' | 'independent', lots: Record<string, number>) {
       totalLots: (a) => lots[a] ?? 0,
       venueLots: (_v, a) => lots[a] ?? 0,
     },
-    take: async (_venue, order) => {
+    take: (_venue, order) => {
       takers.push(order);
-      return null;
+      return options.take ? options.take() : Promise.resolve(null);
     },
     mayTrade: () => true,
     tag: 't',
@@ -76,10 +80,11 @@ function quoting(model: 'multi' | 'independent', lots: Record<string, number>) {
   const inv = { lotsByAsset: lots, grossNotional: 0 };
   const btc = q.quoteFor('BTC', 'sim', TICK);
   const eth = q.quoteFor('ETH', 'sim', TICK);
+  const spread = options.spread ?? 1;
   return {
     q,
-    btc: () => btc(book(100), inv, 0),
-    eth: () => eth(book(100), inv, 0),
+    btc: (tSec = 0) => btc(book(100, spread), inv, tSec),
+    eth: (tSec = 0) => eth(book(100, spread), inv, tSec),
     takers,
     metrics,
   };
@@ -101,6 +106,31 @@ describe('PortfolioQuoting', () => {
     btc();
     const e = eth();
     expect(Math.abs(100 - e.bid!.price - (e.ask!.price - 100))).toBeLessThanOrEqual(TICK + 1e-9);
+  });
+
+  it('hedges a large position with an IOC taker order, one at a time per (asset, venue, side)', async () => {
+    // A one-tick book: the dead zone's psi = taker fee (0) + half spread = half a tick, below the
+    // marginal value of one lot of BTC (about 6 ticks, while the quotes, about 10 ticks deep, do
+    // not cross); never-answered takes keep the first one in flight.
+    const pending = () => new Promise<null>(() => {});
+    const { btc, eth, takers, metrics } = quoting(
+      'multi',
+      { BTC: 1, ETH: 0 },
+      { hedging: true, spread: TICK, take: pending },
+    );
+    btc(0);
+    eth(0);
+    expect(takers).toHaveLength(1);
+    const first = takers[0]!;
+    expect(first).toMatchObject({ side: 'sell', sizeLots: 1 }); // long correlated risk: sell
+    expect(first.clientOrderId).toMatch(/^t\.(BTC|ETH)-tk-1$/);
+    const counted = (await metrics.hedges.get()).values.reduce((s, v) => s + v.value, 0);
+    expect(counted).toBe(1);
+    // later decisions: the rate limit would allow more, but that order is still in flight
+    const before = takers.filter((t) => t.asset === first.asset && t.side === 'sell').length;
+    btc(2);
+    eth(2);
+    expect(takers.filter((t) => t.asset === first.asset && t.side === 'sell')).toHaveLength(before);
   });
 
   it("sets q' Sigma q and the per-asset contributions that sum to it", async () => {
