@@ -1,6 +1,7 @@
 import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
+import { markoutChart, markoutTable } from './markoutChart.js';
 import type { ReportData } from './ReportData.js';
 import { inventoryChart, pnlChart, quoteDepthChart, quotesChart } from './timeSeriesCharts.js';
 
@@ -92,6 +93,14 @@ export function renderReport(data: ReportData): string {
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
+  if (data.markouts && data.markouts.length > 0)
+    sections.push(
+      '<section id="markouts"><h2>Markouts (adverse selection)</h2>',
+      markoutTable(data.markouts),
+      '<div class="grid" style="margin-top:18px">',
+      markoutChart(data.markouts, currency),
+      '</div></section>',
+    );
   if (data.calibration) {
     const cal = data.calibration;
     sections.push(

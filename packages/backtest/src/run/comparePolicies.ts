@@ -6,6 +6,7 @@ import {
   type RatioMethod,
   summarizePolicies,
 } from '../compare/summarizePolicies.js';
+import { MarkoutAccumulator, type MarkoutSummary, midSeriesOf } from '../markouts/markouts.js';
 import { mean, standardDeviation } from '../stats/descriptive.js';
 import { type FillCalibration, fillCalibrationOf } from './fillCalibration.js';
 import { buildMarket, type MarketSpec } from './marketSpec.js';
@@ -65,6 +66,8 @@ export interface PolicyExtras {
   finalInventory: MeanStd;
   /** Final P&L over paths (same as the comparison's pnl), quote currency. */
   pnl: MeanStd;
+  /** Fills' P&L against the mid 1 s, 5 s, 30 s later (quote per unit of base), over all paths. */
+  markouts: MarkoutSummary;
 }
 
 /** The representative path of one policy: the simulator's recorded series and its fills. */
@@ -141,6 +144,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
     const results: PathResult[] = [];
     const finalQ = new Float64Array(paths);
     const pnl = new Float64Array(paths);
+    const markouts = new MarkoutAccumulator('path');
     for (let i = 0; i < paths; i++) {
       const base = factory.create();
       const policy = qMax === undefined ? base : withInventoryLimit(base, qMax);
@@ -151,13 +155,14 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
         horizonSec: options.horizonSec,
         seed: seed + i,
         recordEverySteps: 1,
-        recordFills: i === rep,
+        recordFills: true,
         fillsAfterMidMove: options.market.fillsAfterMidMove ?? false,
       });
       steps += r.steps;
       results.push(pathResultOf(r, objective));
       finalQ[i] = r.inventoryLots;
       pnl[i] = r.pnlQuote;
+      if (r.path) markouts.add(i, r.fills, midSeriesOf(r.path.tSec, r.path.midPrice));
       if (i === rep && r.path)
         representative.push({ name: factory.name, seed: seed + i, path: r.path, fills: r.fills });
       options.onProgress?.(++done, total);
@@ -167,6 +172,11 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
       name: factory.name,
       finalInventory: meanStd(finalQ),
       pnl: meanStd(pnl),
+      markouts: markouts.summary({
+        seed,
+        ...(options.level === undefined ? {} : { level: options.level }),
+        ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
+      }),
     });
   }
   const reference = options.reference ?? 'exact';
