@@ -2,6 +2,7 @@ import type { DepthBin } from '../calibration/depthBins.js';
 import type { VolatilityEstimate } from '../calibration/estimateVolatility.js';
 import type { FillIntensityFit } from '../calibration/fitFillIntensity.js';
 import type { PolicyComparison } from '../compare/summarizePolicies.js';
+import type { ReportMarkouts } from './markoutChart.js';
 
 /** One path's P&L and inventory over time (drawn as one line per path in two charts). */
 export interface ReportPath {
@@ -75,6 +76,8 @@ export interface ReportData {
   calibration?: ReportCalibration | null;
   /** Multi-asset runs: one inventory-vector chart per policy and one portfolio-risk chart. */
   portfolio?: readonly ReportPortfolioPath[] | null;
+  /** Fills' markouts per policy (table and curve). */
+  markouts?: readonly ReportMarkouts[] | null;
   /** Free-text notes, one paragraph each. */
   notes?: readonly string[];
 }
