@@ -113,7 +113,6 @@ export function renderReport(data: ReportData): string {
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
-<<<<<<< HEAD
   if (data.portfolio && data.portfolio.length > 0)
     sections.push(
       '<section id="portfolio"><h2>Portfolio</h2><div class="grid">',
@@ -127,7 +126,6 @@ export function renderReport(data: ReportData): string {
       markoutTable(data.markouts),
       '<div class="grid" style="margin-top:18px">',
       markoutChart(data.markouts, currency),
->>>>>>> 8c968ed
       '</div></section>',
     );
   if (data.calibration) {
