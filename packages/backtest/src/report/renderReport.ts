@@ -2,8 +2,8 @@ import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.
 import { maxDrawdownChart, pnlDistributionChart } from './distributionCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
-import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import { markoutChart, markoutTable } from './markoutChart.js';
+import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import type { ReportData } from './ReportData.js';
 import {
   drawdownChart,
@@ -113,7 +113,6 @@ export function renderReport(data: ReportData): string {
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
-<<<<<<< HEAD
   if (data.portfolio && data.portfolio.length > 0)
     sections.push(
       '<section id="portfolio"><h2>Portfolio</h2><div class="grid">',
@@ -127,7 +126,6 @@ export function renderReport(data: ReportData): string {
       markoutTable(data.markouts),
       '<div class="grid" style="margin-top:18px">',
       markoutChart(data.markouts, currency),
->>>>>>> 8c968ed
       '</div></section>',
     );
   if (data.calibration) {
