@@ -96,7 +96,10 @@ export function formatStatus(status: EngineStatus): string {
     const mid = Number.isFinite(a.midPrice) ? a.midPrice.toFixed(4) : '-';
     return `  ${a.asset.padEnd(8)} mid ${mid.padStart(12)}  bid ${bid.padStart(11)}  ask ${ask.padStart(11)}  inv ${a.inventoryLots.toFixed(2).padStart(7)} lots  realized ${a.realizedQuote.toFixed(2).padStart(9)}  open ${a.unrealizedQuote.toFixed(2).padStart(9)}`;
   });
-  return [head, ...rows].join('\n');
+  const p = status.portfolio;
+  const risk = Number.isFinite(p.risk) ? p.risk.toPrecision(4) : '-';
+  const book = `  ${'book'.padEnd(8)} ${p.model}  risk q'Sigma q ${risk} /s  realized ${p.realizedQuote.toFixed(2)}  open ${p.unrealizedQuote.toFixed(2)}  total ${(p.realizedQuote + p.unrealizedQuote).toFixed(2)}`;
+  return [head, ...rows, book].join('\n');
 }
 
 /**

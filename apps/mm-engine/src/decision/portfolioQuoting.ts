@@ -193,6 +193,16 @@ export class PortfolioQuoting {
       });
   }
 
+  /** The policy deciding for the book. */
+  get model(): PortfolioModel {
+    return this.deps.model;
+  }
+
+  /** `q' Sigma q` of the inventory now (asset units), quote currency^2 per second. */
+  risk(): number {
+    return portfolioRisk(this.covariance(), this.decider.inventoryUnits());
+  }
+
   /** Set `mm_portfolio_risk` and `mm_risk_contribution{asset}` from the inventory now. */
   refreshRisk(): void {
     const q = this.decider.inventoryUnits();

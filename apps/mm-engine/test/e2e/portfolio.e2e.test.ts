@@ -167,6 +167,10 @@ describe('portfolio engine end to end', () => {
         60_000,
         '20 samples of ETH quotes while ETH is flat and BTC long',
       );
+      // the status shows the book as one portfolio: its policy and q' Sigma q > 0 while long BTC
+      const book = engine.status().portfolio;
+      expect(book.model).toBe(model);
+      if (btc().inventoryLots !== 0) expect(book.risk).toBeGreaterThan(0);
     } finally {
       await engine.stop('test');
     }
