@@ -42,10 +42,16 @@ function quoting(
   const btc = q.quoteFor('BTC', 'sim', TICK);
   const eth = q.quoteFor('ETH', 'sim', TICK);
   const spread = options.spread ?? 1;
+  /** One decision of a leg, then the risk gate's verdict (`pulled`) on it. */
+  const decide = (leg: typeof btc, asset: string, tSec: number, pulled: boolean) => {
+    const intent = leg(book(100, spread), inv, tSec);
+    q.afterGate(asset, 'sim', pulled);
+    return intent;
+  };
   return {
     q,
-    btc: (tSec = 0) => btc(book(100, spread), inv, tSec),
-    eth: (tSec = 0) => eth(book(100, spread), inv, tSec),
+    btc: (tSec = 0, pulled = false) => decide(btc, 'BTC', tSec, pulled),
+    eth: (tSec = 0, pulled = false) => decide(eth, 'ETH', tSec, pulled),
     takers,
     metrics,
   };
@@ -92,6 +98,17 @@ describe('PortfolioQuoting', () => {
     btc(2);
     eth(2);
     expect(takers.filter((t) => t.asset === first.asset && t.side === 'sell')).toHaveLength(before);
+  });
+
+  it('drops the taker orders of a decision the risk gate pulled', () => {
+    const { btc, eth, takers } = quoting(
+      'multi',
+      { BTC: 1, ETH: 0 },
+      { hedging: true, spread: TICK },
+    );
+    btc(0, true);
+    eth(0, true);
+    expect(takers).toEqual([]);
   });
 
   it("sets q' Sigma q and the per-asset contributions that sum to it", async () => {
