@@ -6,6 +6,7 @@ import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
 import { portfolioCases } from './cases/portfolio.js';
+import { portfolioEngineCases } from './cases/portfolioEngine.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
@@ -24,6 +25,7 @@ const CASES: BenchCase[] = [
   ...marketDataCases,
   ...engineCases,
   ...engineFullCases,
+  ...portfolioEngineCases,
   ...optimizerCases,
 ];
 

@@ -14,6 +14,7 @@ export {
   type MeanStd,
   type NamedPolicyFactory,
   type ObjectiveSpec,
+  type PathDistribution,
   type PolicyComparisonRun,
   type PolicyExtras,
   pathResultOf,
