@@ -5,5 +5,8 @@ export default defineProject({
     name: 'infra',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../tooling/fastCheckSetup.ts'],
+    // The tests spawn promtool, Prometheus, redis-server and the engine: generous timeouts.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -5,5 +5,7 @@ export default defineProject({
     name: 'optimizer',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../../tooling/fastCheckSetup.ts'],
+    // Tests here run real Redis servers and child processes: generous on a loaded machine.
+    testTimeout: 30_000,
   },
 });

@@ -1,6 +1,7 @@
 import { parseArgs, USAGE } from './args.js';
 import { engineCases } from './cases/engine.js';
 import { engineFullCases } from './cases/engineFull.js';
+import { marketDataCases } from './cases/marketData.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
@@ -18,6 +19,7 @@ const CASES: BenchCase[] = [
   ...multiAssetCases,
   ...regimeCases,
   ...simulationCases,
+  ...marketDataCases,
   ...engineCases,
   ...engineFullCases,
   ...optimizerCases,

@@ -196,7 +196,7 @@ describe('redis/redis.conf', () => {
         await exited;
       }
     },
-    15_000,
+    60_000,
   );
 });
 

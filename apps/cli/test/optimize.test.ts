@@ -42,7 +42,7 @@ const GRID_JOB = JSON.stringify({
 });
 
 /** `mm optimize --prefix <the test prefix> ...args`. */
-const optimize = (args: string[], timeoutMs = 20_000) =>
+const optimize = (args: string[], timeoutMs = 60_000) =>
   env.run(['optimize', '--prefix', prefix, ...args], timeoutMs);
 
 /** Exit 2 with one line on stderr (no stack trace) matching `message`, nothing on stdout. */
@@ -67,8 +67,8 @@ beforeAll(async () => {
     ].join('\n'),
   );
   optimizer = env.spawn(['optimizer', '--config', config, '--log-level', 'info']);
-  await optimizer.waitFor('the start line', () => START_LINE.test(optimizer.stdout), 15_000);
-}, 20_000);
+  await optimizer.waitFor('the start line', () => START_LINE.test(optimizer.stdout), 60_000);
+}, 90_000);
 afterAll(() => env.cleanup(), 30_000);
 
 describe.sequential('mm optimizer / optimize / jobs on one Redis prefix', () => {
@@ -133,7 +133,7 @@ describe.sequential('mm optimizer / optimize / jobs on one Redis prefix', () => 
   it('the example job files run (grid search, solve, backtest), each summarised', async () => {
     const [grid, solve, backtest] = await Promise.all(
       ['grid-search.yaml', 'solve.yaml', 'backtest.json'].map((f) =>
-        optimize(['--config', join(root, 'examples/jobs', f)], 30_000),
+        optimize(['--config', join(root, 'examples/jobs', f)], 90_000),
       ),
     );
     for (const r of [grid, solve, backtest]) {
@@ -144,7 +144,7 @@ describe.sequential('mm optimizer / optimize / jobs on one Redis prefix', () => 
     expect(grid!.stdout).toMatch(/^heuristic gap -?\d/m);
     expect(solve!.stdout).toMatch(/^multi-asset closed form: BTC bid -\d/m);
     expect(backtest!.stdout).toMatch(/^closedForm\s+\d/m);
-  }, 40_000);
+  }, 120_000);
 
   it('bad input exits 2 naming the field or option (a bad job file enqueues nothing)', async () => {
     const bad = env.file(

@@ -363,7 +363,7 @@ describe.concurrent('mm start and mm run flags (checked before anything starts)'
     const p = env.spawn(['run', '--config', cfg.path, '--log-level', 'info'], {
       LOG_LEVEL: 'nope',
     });
-    const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+    const timer = setTimeout(() => p.child.kill('SIGKILL'), 45_000);
     const r = await p.exited;
     clearTimeout(timer);
     expectUsageError(expect, r, /^mm run: option "--log-level": .*got "nope"$/);

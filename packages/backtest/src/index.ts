@@ -19,6 +19,7 @@ export {
   fitFillIntensity,
   predictedFillRate,
 } from './calibration/fitFillIntensity.js';
+export { realizedCorrelation } from './calibration/realizedCorrelation.js';
 // policy comparison
 export {
   PATH_METRICS,

@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { OrderAction } from '../pipeline/orderDiff.js';
-import type { QuoteSide } from '../pipeline/quoteIntent.js';
+import type { OrderAction } from '../model/orderAction.js';
+import type { QuoteSide } from '../model/quote.js';
 import {
   type OrderRequest,
   type OrderSide,

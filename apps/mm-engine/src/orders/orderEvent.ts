@@ -1,4 +1,4 @@
-import type { QuoteSide } from '../pipeline/quoteIntent.js';
+import type { QuoteSide } from '../model/quote.js';
 
 /**
  * What happened to an order call:

@@ -20,16 +20,16 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { diffQuotes, type LiveQuotes, NO_LIVE_QUOTES, type OrderAction } from './orderDiff.js';
-import { intentFromControl, NO_QUOTES, type QuoteSide } from './quoteIntent.js';
+import type { AssetState } from '../model/assetState.js';
+import type { BookEvent } from '../model/book.js';
+import { type LiveQuotes, NO_LIVE_QUOTES } from '../model/liveQuotes.js';
+import type { OrderAction } from '../model/orderAction.js';
+import type { PortfolioInventory } from '../model/portfolioInventory.js';
+import { NO_QUOTES, type QuoteSide } from '../model/quote.js';
+import { diffQuotes } from './orderDiff.js';
+import { intentFromControl } from './quoteIntent.js';
 import { type RiskDecision, type RiskLimits, riskGate } from './riskGate.js';
-import {
-  type AssetState,
-  type BookEvent,
-  initialAssetState,
-  makeStateReducer,
-  type StateReducerOptions,
-} from './stateReducer.js';
+import { initialAssetState, makeStateReducer, type StateReducerOptions } from './stateReducer.js';
 
 /** The instrument facts the pipeline quotes with. */
 export interface PipelineAsset {
@@ -40,20 +40,6 @@ export interface PipelineAsset {
   lotSizeBase: number;
   /** Size of each resting quote, lots. */
   quoteSizeLots: number;
-}
-
-/** The one portfolio inventory every pipeline shares (maintained from fills elsewhere). */
-export interface PortfolioInventory {
-  /** Inventory per asset symbol, lots (missing = 0). */
-  lotsByAsset: Readonly<Record<string, number>>;
-  /** Gross notional of the whole portfolio, quote currency. */
-  grossNotional: number;
-  /**
-   * Fills received but not yet durable in the ledger, lots per asset (missing = 0). Inventory
-   * changes only once a fill is recorded; the risk gate checks limits against inventory plus
-   * these, so a quote is never sized on a position that is already exceeded.
-   */
-  pendingLotsByAsset?: Readonly<Record<string, number>>;
 }
 
 export interface AssetPipelineOptions {

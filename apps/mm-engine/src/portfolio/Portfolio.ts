@@ -1,4 +1,4 @@
-import type { PortfolioInventory } from '../pipeline/assetPipeline.js';
+import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { VenueFill } from '../venues/Venue.js';
 import { fillProblem } from './FillLedger.js';
 
