@@ -28,6 +28,10 @@ export {
   type LevelControls,
 } from './evaluation/inventoryChain.js';
 export { levelControlsOf } from './evaluation/levelControls.js';
+export {
+  expectedObjectiveFrom,
+  longHorizonObjective,
+} from './evaluation/longHorizonObjective.js';
 export { evaluateStationary, type StationaryEvaluation } from './evaluation/stationaryRate.js';
 export {
   ExtrapolatedIntegrator,

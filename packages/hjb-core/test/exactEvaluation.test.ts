@@ -4,10 +4,12 @@ import {
   type ChainMarket,
   evaluateStationary,
   expectedObjective,
+  expectedObjectiveFrom,
   HeuristicPolicy,
   type InventoryChain,
   inventoryChainOf,
   levelControlsOf,
+  longHorizonObjective,
 } from '../src/index.js';
 
 const MARKET: ChainMarket = {
@@ -176,9 +178,9 @@ describe('backward Kolmogorov (uniformisation)', () => {
           expect(Math.abs(v[i]! - ref[i]!)).toBeLessThan(1e-8 * (1 + Math.abs(ref[i]!)));
         return true;
       }),
-      { numRuns: 15 },
+      { numRuns: 12 },
     );
-  });
+  }, 60_000);
 
   it('long horizons: V(T, q) / T tends to the stationary rate (two independent methods)', () => {
     const chain = chainOf({
@@ -269,5 +271,44 @@ describe('Monte Carlo cross-check', () => {
     expect(Math.abs(exact - mean)).toBeLessThan(2.576 * se);
     // And the interval is tight enough to mean something (a few % of the objective).
     expect(se).toBeLessThan(0.05 * Math.abs(exact));
+  });
+});
+
+/** Chains that mix within seconds (rates >= 0.5/s) or tens of seconds. */
+const fastChainArb = fc.integer({ min: 1, max: 8 }).chain((qMax) => {
+  const n = 2 * qMax + 1;
+  const rates = fc.array(fc.double({ min: 0.5, max: 4, noNaN: true }), {
+    minLength: n,
+    maxLength: n,
+  });
+  return fc.record({
+    qMax: fc.constant(qMax),
+    up: rates,
+    down: rates,
+    reward: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: n, maxLength: n }),
+  });
+});
+
+describe('long-horizon form (Poisson equation + spectral gap bound)', () => {
+  it('equals uniformisation whenever it answers, and answers for long horizons (fast-check)', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(fastChainArb, fc.double({ min: 1, max: 600, noNaN: true }), (c, T) => {
+        const chain = chainOf(c);
+        const n = 2 * c.qMax + 1;
+        const terminal = Float64Array.from({ length: n }, (_, i) => -0.2 * (i - c.qMax) ** 2);
+        const fast = longHorizonObjective(chain, T, terminal);
+        const full = expectedObjective([{ chain, durationSec: T }], terminal)[c.qMax]!;
+        if (fast !== null) {
+          answered++;
+          expect(Math.abs(fast - full)).toBeLessThan(1e-9 * (1 + Math.abs(full)));
+        }
+        const from = expectedObjectiveFrom([{ chain, durationSec: T }], terminal);
+        expect(Math.abs(from - full)).toBeLessThan(1e-9 * (1 + Math.abs(full)));
+        return true;
+      }),
+      { numRuns: 40 },
+    );
+    expect(answered).toBeGreaterThan(5);
   });
 });

@@ -208,24 +208,20 @@ export async function runGridSearch(
   d: GridSearchJobData,
   progress: Progress,
 ): Promise<GridSearchResult> {
-  const market = gridMarketSpec(d);
-  const phiPerLot2Sec = (d.objective.gamma * d.market.sigma ** 2) / 2;
-  const ctx: PolicyContext = {
-    market,
-    horizonSec: d.horizonSec,
-    gamma: d.objective.gamma,
-    phiPerLot2Sec,
-    alphaPerLot2: d.objective.alpha,
-    qMaxLots: d.qMaxLots,
-  };
-  const candidates = expandCandidates(d);
-  const steps = wholeSteps(d.horizonSec, d.dtSec);
-  if (steps === null) throw new JobDataError('data.dtSec', 'expected to divide the horizon');
+  const { market, phiPerLot2Sec, ctx, candidates, steps } = gridSearchSetup(d);
   const blocker = exactScoringBlocker(d, candidates);
   if (d.scoring === 'exact' && blocker !== null)
     throw new JobDataError('data.scoring', `exact scoring is not available: ${blocker}`);
-  if ((d.scoring ?? (blocker === null ? 'exact' : 'montecarlo')) === 'exact')
-    return runExactGridSearch(d, ctx, candidates, steps, progress);
+  if ((d.scoring ?? (blocker === null ? 'exact' : 'montecarlo')) === 'exact') {
+    await progress(0, `exact scoring: exact + ${candidates.length} candidates`);
+    const result = exactGridSearch(d, (i, total) => {
+      // Fire and forget: the scoring is synchronous (about a millisecond per candidate).
+      if ((i + 1) % EXACT_PROGRESS_EVERY === 0)
+        void progress((i + 1) / total, `candidate ${i + 1}/${total}`);
+    });
+    await progress(1, 'exact scoring done');
+    return result;
+  }
   const options: PathRunOptions = {
     market,
     dtSec: d.dtSec,
@@ -295,6 +291,24 @@ export async function runGridSearch(
   };
 }
 
+/** A job's market, penalty, policy context, candidates and steps per path. */
+function gridSearchSetup(d: GridSearchJobData) {
+  const market = gridMarketSpec(d);
+  const phiPerLot2Sec = (d.objective.gamma * d.market.sigma ** 2) / 2;
+  const ctx: PolicyContext = {
+    market,
+    horizonSec: d.horizonSec,
+    gamma: d.objective.gamma,
+    phiPerLot2Sec,
+    alphaPerLot2: d.objective.alpha,
+    qMaxLots: d.qMaxLots,
+  };
+  const candidates = expandCandidates(d);
+  const steps = wholeSteps(d.horizonSec, d.dtSec);
+  if (steps === null) throw new JobDataError('data.dtSec', 'expected to divide the horizon');
+  return { market, phiPerLot2Sec, ctx, candidates, steps };
+}
+
 /** The best result (highest mean objective) of a type, or of all. */
 function bestOfType(results: GridCandidateResult[]) {
   return (type?: GridCandidate['type']) =>
@@ -314,18 +328,19 @@ const EXACT_PROGRESS_EVERY = 50;
  * expected objective from `q = 0` over the horizon by the backward Kolmogorov equation of its
  * inventory chain, plus the long-run `exactRatePerSec`. No paths, no noise: shares and gaps are
  * points, and a heuristic's gap to the optimum is never negative (without fees, whose cost the
- * reference model leaves out).
+ * reference model leaves out). Synchronous (about a millisecond per candidate); `onCandidate`
+ * hears each candidate's index as it is scored.
  */
-async function runExactGridSearch(
+export function exactGridSearch(
   d: GridSearchJobData,
-  ctx: PolicyContext,
-  candidates: GridCandidate[],
-  steps: number,
-  progress: Progress,
-): Promise<GridSearchResult> {
+  onCandidate?: (index: number, total: number) => void,
+): GridSearchResult {
+  const { ctx, candidates, steps } = gridSearchSetup(d);
+  const blocker = exactScoringBlocker(d, candidates);
+  if (blocker !== null)
+    throw new JobDataError('data.scoring', `exact scoring is not available: ${blocker}`);
   const phiPerLot2Sec = ctx.phiPerLot2Sec;
   const sctx = exactScoringContext(d, phiPerLot2Sec);
-  await progress(0, `exact scoring: exact + ${candidates.length} candidates`);
   let exactRef: ReturnType<typeof exactReference>;
   let refPieces: ReturnType<typeof referencePieces>;
   try {
@@ -357,8 +372,7 @@ async function runExactGridSearch(
       );
     }
     results.push(exactScore(pieces, sctx, i, c, exact.objective.mean));
-    if ((i + 1) % EXACT_PROGRESS_EVERY === 0)
-      await progress((i + 1) / candidates.length, `candidate ${i + 1}/${candidates.length}`);
+    onCandidate?.(i, candidates.length);
   }
   const bestOf = bestOfType(results);
   const best = bestOf()!;

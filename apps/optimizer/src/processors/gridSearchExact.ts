@@ -8,7 +8,7 @@ import {
   type ChainMarket,
   type ChainPiece,
   evaluateStationary,
-  expectedObjective,
+  expectedObjectiveFrom,
   type InventoryChain,
   inventoryChainOf,
   levelControlsOf,
@@ -98,7 +98,7 @@ export function exactScore(
     { length: n },
     (_, i) => -ctx.alphaPerLot2 * (i - ctx.qMax) ** 2,
   );
-  const objective = expectedObjective(pieces, terminal)[ctx.qMax]!;
+  const objective = expectedObjectiveFrom(pieces, terminal);
   // P&L: the same chain without the penalties (they are phi q^2 per second and alpha q_T^2).
   const pnlPieces = pieces.map(({ chain, durationSec }) => ({
     durationSec,
@@ -109,7 +109,7 @@ export function exactScore(
       ),
     },
   }));
-  const pnl = expectedObjective(pnlPieces, new Float64Array(n))[ctx.qMax]!;
+  const pnl = expectedObjectiveFrom(pnlPieces, new Float64Array(n));
   const stationary = pieces.length === 1 ? evaluateStationary(pieces[0]!.chain) : null;
   const point = (x: number) => ({ mean: x, std: 0, lower: x, upper: x });
   const ref = exactObjective ?? objective;
