@@ -14,6 +14,7 @@ import {
   phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
+import { tryReplayBacktest } from './backtestReplay.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 interface BacktestFlags {
@@ -95,6 +96,7 @@ export function textTable(run: PolicyComparisonRun): string {
 }
 
 async function runBacktest(flags: BacktestFlags): Promise<void> {
+  if (await tryReplayBacktest(flags)) return;
   const loaded = await loadBacktestConfig(flags.config);
   if (!loaded.ok) return fail(loaded.message);
   const c = loaded.config;
