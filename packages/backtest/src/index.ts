@@ -54,6 +54,7 @@ export type { ReportMarkouts } from './report/markoutChart.js';
 export type {
   ReportCalibration,
   ReportData,
+  ReportDistribution,
   ReportPath,
   ReportQuotes,
 } from './report/ReportData.js';
@@ -83,6 +84,7 @@ export {
   standardError,
   variance,
 } from './stats/descriptive.js';
+export { drawdownSeries, maxDrawdown } from './stats/drawdown.js';
 export { type InventoryStats, inventoryStats } from './stats/inventory.js';
 export { normalCdf, normalQuantile } from './stats/normalQuantile.js';
 export { ratioOfMeansBootstrapCi, ratioOfMeansDeltaCi } from './stats/ratio.js';

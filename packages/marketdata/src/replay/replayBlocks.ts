@@ -1,4 +1,4 @@
-import { type PathResult, pathResultFromSeries } from '@mm/backtest';
+import { maxDrawdown, type PathResult, pathResultFromSeries } from '@mm/backtest';
 import type { ReplayPath } from '@mm/simulator';
 
 /** A fill as blocks need it: time (s) and role. */
@@ -14,7 +14,7 @@ interface BlockFill {
  * from the previous block), inventory, maker fills and taker lots in the block. The blocks of a
  * replay are the units of its bootstrap intervals (fills within one block are not independent).
  * `path` must be recorded finely (e.g. every 0.1 s). A last block shorter than half a block is
- * left out.
+ * left out. Also each block's maximum drawdown of its P&L, quote currency.
  */
 export function replayBlocks(
   path: ReplayPath,
@@ -23,8 +23,9 @@ export function replayBlocks(
   endSec: number,
   blockSec: number,
   phiPerLot2Sec: number,
-): PathResult[] {
+): { results: PathResult[]; maxDrawdowns: number[] } {
   const out: PathResult[] = [];
+  const maxDrawdowns: number[] = [];
   const n = path.tSec.length;
   let i = 0;
   let f = 0;
@@ -59,8 +60,9 @@ export function replayBlocks(
         phiPerLot2Sec,
       ),
     );
+    maxDrawdowns.push(maxDrawdown(pnl));
     pnlBefore += pnl[pnl.length - 1]!;
     qBefore = q[q.length - 1]!;
   }
-  return out;
+  return { results: out, maxDrawdowns };
 }

@@ -7,7 +7,9 @@ import { z } from 'zod';
 
 function num(what = '', ok: (v: number) => boolean = () => true) {
   const message = `expected a finite number${what}`;
-  return z.number({ error: message }).refine((v) => Number.isFinite(v) && ok(v), { error: message });
+  return z
+    .number({ error: message })
+    .refine((v) => Number.isFinite(v) && ok(v), { error: message });
 }
 const positive = () => num(' > 0', (v) => v > 0);
 const nonNegative = () => num(' >= 0', (v) => v >= 0);

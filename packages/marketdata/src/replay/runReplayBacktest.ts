@@ -8,6 +8,7 @@ import {
 } from '@mm/backtest';
 import {
   type MarketSpec,
+  type PathDistribution,
   type PolicyComparisonRun,
   type PolicyContext,
   type PolicyExtras,
@@ -20,8 +21,8 @@ import {
 import { bpsFees, constantLatency, L2ReplayEngine } from '@mm/simulator';
 import { DataFormatError } from '../io/DataFormatError.js';
 import { readEvents } from '../io/readEvents.js';
-import type { ReplayBacktestConfig } from './replayConfig.js';
 import { replayBlocks } from './replayBlocks.js';
+import type { ReplayBacktestConfig } from './replayConfig.js';
 
 /** The model of one file: sigma (price/sqrt s), A (/s), k (/price). */
 export interface ReplayModel {
@@ -51,7 +52,10 @@ export interface ReplayComparisonRun extends PolicyComparisonRun {
 }
 
 /** Models per file: the config's `{sigma, A, k}`, or asset i of a `mm calibrate --json` file. */
-export function replayModels(model: ReplayBacktestConfig['model'], files: readonly string[]): ReplayModel[] {
+export function replayModels(
+  model: ReplayBacktestConfig['model'],
+  files: readonly string[],
+): ReplayModel[] {
   if (typeof model !== 'string') return files.map(() => model);
   let parsed: unknown;
   try {
@@ -61,7 +65,11 @@ export function replayModels(model: ReplayBacktestConfig['model'], files: readon
   }
   const assets = (parsed as { assets?: unknown }).assets;
   if (!Array.isArray(assets) || assets.length < files.length)
-    throw new DataFormatError(model, 0, `field "assets": expected ${files.length} calibrated assets (one per data file)`);
+    throw new DataFormatError(
+      model,
+      0,
+      `field "assets": expected ${files.length} calibrated assets (one per data file)`,
+    );
   return files.map((_, i) => {
     const a = assets[i] as {
       sigmaPerSqrtSec?: unknown;
@@ -71,14 +79,19 @@ export function replayModels(model: ReplayBacktestConfig['model'], files: readon
     const m = { sigma: a.sigmaPerSqrtSec, A: fit?.A, k: fit?.k };
     for (const [key, v] of Object.entries(m))
       if (typeof v !== 'number' || !(v > 0))
-        throw new DataFormatError(model, 0, `field "assets[${i}]": no usable ${key} (got ${String(v)})`);
+        throw new DataFormatError(
+          model,
+          0,
+          `field "assets[${i}]": no usable ${key} (got ${String(v)})`,
+        );
     return m as ReplayModel;
   });
 }
 
 function firstBook(file: string): { t: number; mid: number } {
   for (const e of readEvents(file))
-    if (e.type === 'book' && e.bids[0] && e.asks[0]) return { t: e.t, mid: 0.5 * (e.bids[0][0] + e.asks[0][0]) };
+    if (e.type === 'book' && e.bids[0] && e.asks[0])
+      return { t: e.t, mid: 0.5 * (e.bids[0][0] + e.asks[0][0]) };
   throw new DataFormatError(file, 0, 'no two-sided book event');
 }
 
@@ -111,11 +124,13 @@ export function runReplayBacktest(c: ReplayBacktestConfig): ReplayComparisonRun 
   const phi = phiOf({ objective: c.objective, market: { sigma: models[0]!.sigma } });
   const runs: PolicyRuns[] = [];
   const extras: PolicyExtras[] = [];
+  const distributions: PathDistribution[] = [];
   const representative: PolicyComparisonRun['representative'] = [];
   const facts: ReplayFileFacts[] = [];
   let steps = 0;
   for (const spec of specs) {
     const blocks: PathResult[] = [];
+    const drawdowns: number[] = [];
     const finalQ: number[] = [];
     const markouts = new MarkoutAccumulator(`${blockSec} s block`);
     let blockBase = 0;
@@ -166,8 +181,10 @@ export function runReplayBacktest(c: ReplayBacktestConfig): ReplayComparisonRun 
       const r = engine.result();
       steps += r.events;
       const path = r.path!;
-      const fileBlocks = replayBlocks(path, r.fills, r.startSec, r.endSec, blockSec, filePhi);
+      const cut = replayBlocks(path, r.fills, r.startSec, r.endSec, blockSec, filePhi);
+      const fileBlocks = cut.results;
       blocks.push(...fileBlocks);
+      drawdowns.push(...cut.maxDrawdowns);
       const mids = midSeriesOf(midT, midP);
       const byBlock = new Map<number, typeof r.fills>();
       for (const fill of r.fills) {
@@ -177,7 +194,8 @@ export function runReplayBacktest(c: ReplayBacktestConfig): ReplayComparisonRun 
         list.push(fill);
         byBlock.set(b, list);
       }
-      for (let b = 0; b < fileBlocks.length; b++) markouts.add(blockBase + b, byBlock.get(b) ?? [], mids);
+      for (let b = 0; b < fileBlocks.length; b++)
+        markouts.add(blockBase + b, byBlock.get(b) ?? [], mids);
       blockBase += fileBlocks.length;
       finalQ.push(r.inventoryLots);
       if (runs.length === 0)
@@ -208,8 +226,17 @@ export function runReplayBacktest(c: ReplayBacktestConfig): ReplayComparisonRun 
         });
     }
     if (blocks.length === 0)
-      throw new DataFormatError(files[0]!, 0, `shorter than half a block (${blockSec} s): nothing to compare`);
+      throw new DataFormatError(
+        files[0]!,
+        0,
+        `shorter than half a block (${blockSec} s): nothing to compare`,
+      );
     runs.push({ name: policyName(spec), paths: blocks });
+    distributions.push({
+      name: policyName(spec),
+      pnl: Float64Array.from(blocks, (b) => b.pnl),
+      maxDrawdown: Float64Array.from(drawdowns),
+    });
     extras.push({
       name: policyName(spec),
       finalInventory: meanStd(finalQ),
@@ -222,6 +249,7 @@ export function runReplayBacktest(c: ReplayBacktestConfig): ReplayComparisonRun 
   return {
     comparison,
     extras,
+    distributions,
     representative,
     calibration: null,
     paths: runs[0]!.paths.length,
