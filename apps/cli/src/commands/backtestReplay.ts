@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { writeReport } from '@mm/backtest';
 import { comparisonReport } from '@mm/backtest/run';
 import {
@@ -17,6 +18,8 @@ interface ReplayFlags {
   json?: boolean;
   report?: string;
 }
+
+const sig = (x: number) => String(Number(x.toPrecision(4)));
 
 function fail(message: string): true {
   process.stderr.write(`mm backtest: ${message.replace(/\s+/g, ' ')}\n`);
@@ -49,7 +52,20 @@ export async function tryReplayBacktest(flags: ReplayFlags): Promise<boolean> {
     const issue = parsed.error.issues[0];
     return fail(issue ? describeIssue(issue, input) : 'invalid config');
   }
-  const c = parsed.data;
+  // data and calibration paths are relative to the config file
+  const here = dirname(flags.config);
+  const at = (p: string) => resolve(here, p);
+  const c = {
+    ...parsed.data,
+    market: {
+      ...parsed.data.market,
+      data:
+        typeof parsed.data.market.data === 'string'
+          ? at(parsed.data.market.data)
+          : parsed.data.market.data.map(at),
+    },
+    model: typeof parsed.data.model === 'string' ? at(parsed.data.model) : parsed.data.model,
+  };
   let run: ReplayComparisonRun;
   try {
     run = runReplayBacktest(c);
@@ -61,7 +77,7 @@ export async function tryReplayBacktest(flags: ReplayFlags): Promise<boolean> {
   const files = run.files
     .map(
       (f) =>
-        `${f.file} (${(f.endSec - f.startSec).toFixed(0)} s, ${f.events} events; sigma ${f.model.sigma}, A ${f.model.A}, k ${f.model.k})`,
+        `${basename(f.file)} (${(f.endSec - f.startSec).toFixed(0)} s, ${f.events} events; sigma ${sig(f.model.sigma)}, A ${sig(f.model.A)}, k ${sig(f.model.k)})`,
     )
     .join('; ');
   const subtitle = `replay of ${files}; ${run.paths} blocks of ${run.blockSec} s (paired, block bootstrap), decisions every ${run.decisionIntervalSec} s`;
