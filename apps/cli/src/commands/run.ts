@@ -13,6 +13,10 @@ interface RunFlags {
   duration?: string;
   statusEvery: string;
   logLevel: string;
+  /** Overrides of the config's `redis.url`, `redis.prefix` and `metrics.port`. */
+  redis?: string;
+  prefix?: string;
+  metricsPort?: string;
   /** `mm start` only: the optimizer's config, or `false` (`--no-optimizer`). */
   optimizer?: boolean;
   optimizerConfig?: string;
@@ -100,6 +104,29 @@ export function formatStatus(status: EngineStatus): string {
 }
 
 /**
+ * A repeated signal within this long of the first is the same Ctrl-C: under `pnpm start` the
+ * terminal signals the whole process group and pnpm forwards the signal to its child as well,
+ * so one Ctrl-C arrives twice within milliseconds. Milliseconds.
+ */
+export const REPEATED_SIGNAL_GRACE_MS = 1000;
+
+/**
+ * The handler of the first SIGINT/SIGTERM: stop cleanly (every order canceled); a second Ctrl-C
+ * at least {@link REPEATED_SIGNAL_GRACE_MS} later exits at once (130) without waiting.
+ */
+function onFirstSignal(stopWith: (reason: string) => void): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    const firstAt = performance.now();
+    const again = () => {
+      if (performance.now() - firstAt < REPEATED_SIGNAL_GRACE_MS) process.once(signal, again);
+      else process.exit(130);
+    };
+    process.once(signal, again);
+    stopWith(signal);
+  };
+}
+
+/**
  * Run the engine until SIGINT/SIGTERM (or `--duration`): Ctrl-C cancels every order, records the
  * last fills and exits 0 once no order rests (1 if some could not be confirmed canceled).
  */
@@ -126,6 +153,9 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     if (e instanceof EngineConfigError) return fail(command, withFile(flags.config, e.message));
     throw e;
   }
+  const overridden = await withFlagOverrides(config, flags);
+  if (typeof overridden === 'string') return fail(command, overridden);
+  config = overridden;
   // Logs are JSON lines on stderr; stdout carries the human status table.
   const logger = createLogger({ level, destination: process.stderr });
   // Signals are caught from here on: one during start-up stops the engine as soon as it is up
@@ -134,12 +164,8 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   const finished = new Promise<string>((resolve) => {
     stopWith = resolve;
   });
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.once(signal, () => process.exit(130)); // a second Ctrl-C does not wait
-    stopWith(signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onFirstSignal(stopWith));
+  process.once('SIGTERM', onFirstSignal(stopWith));
   let engine: Awaited<ReturnType<typeof Engine.start>>;
   try {
     engine = await Engine.start(config, { logger });
@@ -191,6 +217,48 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   setTimeout(() => process.exit(), 200).unref();
 }
 
+/** The config option each run flag overrides, as the schema reports its path. */
+const FLAG_OF_PATH: Readonly<Record<string, string>> = {
+  'config.redis.url': '--redis',
+  'config.redis.prefix': '--prefix',
+  'config.metrics.port': '--metrics-port',
+};
+
+/**
+ * `config` with `--redis`, `--prefix` and `--metrics-port` applied and checked by the config
+ * schema itself; a message naming the flag when one is invalid.
+ */
+async function withFlagOverrides(
+  config: import('@mm/engine').EngineConfig,
+  flags: RunFlags,
+): Promise<import('@mm/engine').EngineConfig | string> {
+  if (flags.redis === undefined && flags.prefix === undefined && flags.metricsPort === undefined)
+    return config;
+  const { EngineConfigError, parseEngineConfig } = await import('@mm/engine');
+  const port = flags.metricsPort === undefined ? undefined : Number(flags.metricsPort);
+  if (flags.metricsPort !== undefined && !/^\s*\d+\s*$/.test(flags.metricsPort)) {
+    return `option "--metrics-port": expected an integer port in [0, 65535] (0: any free port), got ${JSON.stringify(flags.metricsPort)}`;
+  }
+  try {
+    return parseEngineConfig({
+      ...config,
+      redis: {
+        ...config.redis,
+        ...(flags.redis === undefined ? {} : { url: flags.redis }),
+        ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+      },
+      metrics: { ...config.metrics, ...(port === undefined ? {} : { port }) },
+    });
+  } catch (e) {
+    if (!(e instanceof EngineConfigError)) throw e;
+    const issue = e.issues[0];
+    const flag = issue === undefined ? undefined : FLAG_OF_PATH[issue.path];
+    return flag === undefined || issue === undefined
+      ? e.message
+      : `option "${flag}": ${issue.message}`;
+  }
+}
+
 function withRunOptions(cmd: Command, defaultConfig?: string): Command {
   if (defaultConfig === undefined) {
     cmd.requiredOption('--config <file>', 'engine config, YAML or JSON');
@@ -200,6 +268,12 @@ function withRunOptions(cmd: Command, defaultConfig?: string): Command {
   return cmd
     .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C or SIGTERM)')
     .option('--status-every <seconds>', 'print the status table this often; 0: never', '5')
+    .option('--redis <url>', "Redis URL (overrides the config's redis.url)")
+    .option(
+      '--prefix <prefix>',
+      'deployment prefix of every Redis key, mm:{prefix}:... (overrides redis.prefix)',
+    )
+    .option('--metrics-port <port>', 'Prometheus port; 0: any free port (overrides metrics.port)')
     .option(
       '--log-level <level>',
       `log level (${LOG_LEVELS.join(', ')}); LOG_LEVEL overrides`,
