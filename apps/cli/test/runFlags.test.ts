@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, it } from 'vitest';
 import {
@@ -10,7 +12,7 @@ import {
   TestEnv,
   UNREACHABLE_REDIS_URL,
 } from './fixtures/engine/engineHarness.js';
-import { root, useBuiltCli } from './support/builtCli.js';
+import { main, root, useBuiltCli } from './support/builtCli.js';
 
 // `--redis`, `--prefix`, `--metrics-port` of mm run / mm start, and a clean Ctrl-C under
 // `pnpm start`. Every engine uses a unique `test:<uuid>` prefix (deleted afterwards).
@@ -132,5 +134,72 @@ describe('Ctrl-C under pnpm start', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(
       /mm start: stopped \(SIGINT\); \d+ fills recorded, 0 orders left open\n$/,
     );
+  });
+});
+
+/** util-linux `script` gives a command a pseudo-terminal (stdout and stderr one TTY). */
+const SCRIPT = '/usr/bin/script';
+
+describe('logs and the status table', { timeout: ENGINE_TEST_TIMEOUT_MS }, () => {
+  const noScript = existsSync(SCRIPT)
+    ? null
+    : `skipped: ${SCRIPT} not found (Debian's util-linux provides it)`;
+  if (noScript) console.warn(`logs and the status table on a terminal: ${noScript}`);
+
+  it('on a terminal, logs go to a file under ledger.dir (said at start), never between the tables', async ({
+    expect,
+    skip,
+  }) => {
+    if (noScript) skip(noScript);
+    const cfg = env.fastConfig();
+    const command = [
+      process.execPath,
+      main,
+      'run',
+      '--config',
+      cfg.path,
+      '--duration',
+      '2',
+      '--status-every',
+      '0.5',
+    ]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const p = new MmProcess(
+      spawn(SCRIPT, ['-qefc', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    const r = await p.exited;
+    expect(r.code, r.stdout).toBe(0);
+    const file = join(cfg.ledgerDir, 'mm-run.log');
+    const lines = r.stdout.split(/\r?\n/);
+    expect(lines[1]).toBe(`mm run: logs (JSON lines) in ${file}`);
+    expect(lines.filter((l) => l.trimStart().startsWith('{'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('transport redis')).length).toBeGreaterThanOrEqual(2);
+    const logs = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(logs.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['engine started', 'engine stopped']),
+    );
+  });
+
+  it('off a terminal, logs are on stderr (said at start); --log-file moves them to a file', async ({
+    expect,
+  }) => {
+    const cfg = env.fastConfig();
+    const base = ['run', '--config', cfg.path, '--duration', '1', '--status-every', '0'];
+    const file = join(env.tempDir(), 'sub', 'engine.log');
+    const [plain, toFile] = await Promise.all([
+      env.run(base),
+      env.run([...base, '--log-file', file]),
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.split('\n')[1]).toBe('mm run: logs (JSON lines) on stderr');
+    expect(plain.stderr).toContain('"msg":"engine started"');
+    expect(toFile.code, toFile.stderr).toBe(0);
+    expect(toFile.stdout.split('\n')[1]).toBe(`mm run: logs (JSON lines) in ${file}`);
+    expect(toFile.stderr).toBe('');
+    expect(readFileSync(file, 'utf8')).toContain('"msg":"engine stopped"');
   });
 });

@@ -1,6 +1,8 @@
+import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineStatus } from '@mm/engine';
 import type { Command } from 'commander';
+import { formatStatus } from '../statusTable.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 /** The default engine config shipped with the repository (`config/default.yaml`). */
@@ -17,6 +19,7 @@ interface RunFlags {
   redis?: string;
   prefix?: string;
   metricsPort?: string;
+  logFile?: string;
   /** `mm start` only: the optimizer's config, or `false` (`--no-optimizer`). */
   optimizer?: boolean;
   optimizerConfig?: string;
@@ -89,20 +92,6 @@ export function withFile(file: string, message: string): string {
   return message.startsWith(`${file}: `) ? message : `${file}: ${message}`;
 }
 
-/** One status table: an asset per row (stdout, for a human watching the terminal). */
-export function formatStatus(status: EngineStatus): string {
-  const head = `transport ${status.transport} | fills ${status.fills}${status.killed ? ` | KILLED (${status.killReasons.join('; ')})` : ''}`;
-  const rows = status.assets.map((a) => {
-    const bids = a.quotes.map((q) => q.bid).filter((x): x is number => x !== null);
-    const asks = a.quotes.map((q) => q.ask).filter((x): x is number => x !== null);
-    const bid = bids.length > 0 ? String(Math.max(...bids)) : '-';
-    const ask = asks.length > 0 ? String(Math.min(...asks)) : '-';
-    const mid = Number.isFinite(a.midPrice) ? a.midPrice.toFixed(4) : '-';
-    return `  ${a.asset.padEnd(8)} mid ${mid.padStart(12)}  bid ${bid.padStart(11)}  ask ${ask.padStart(11)}  inv ${a.inventoryLots.toFixed(2).padStart(7)} lots  realized ${a.realizedQuote.toFixed(2).padStart(9)}  open ${a.unrealizedQuote.toFixed(2).padStart(9)}`;
-  });
-  return [head, ...rows].join('\n');
-}
-
 /**
  * A repeated signal within this long of the first is the same Ctrl-C: under `pnpm start` the
  * terminal signals the whole process group and pnpm forwards the signal to its child as well,
@@ -156,8 +145,15 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   const overridden = await withFlagOverrides(config, flags);
   if (typeof overridden === 'string') return fail(command, overridden);
   config = overridden;
-  // Logs are JSON lines on stderr; stdout carries the human status table.
-  const logger = createLogger({ level, destination: process.stderr });
+  // stdout carries the human status table; logs are JSON lines on stderr, or in a file when both
+  // are one terminal (so the two never interleave) or when --log-file says so.
+  let logs: LogDestination;
+  try {
+    logs = logDestination(command, flags.logFile, config.ledger.dir);
+  } catch (e) {
+    return fail(command, `option "--log-file": ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const logger = createLogger({ level, destination: logs.stream });
   // Signals are caught from here on: one during start-up stops the engine as soon as it is up
   // (every order canceled), instead of killing the process with orders resting.
   let stopWith: (reason: string) => void = () => {};
@@ -199,22 +195,51 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
         : '') +
       '. Ctrl-C stops (cancels every order).',
   );
+  out(`mm ${command}: logs (JSON lines) ${logs.where}`);
   const statusTimer =
     statusEvery > 0
-      ? setInterval(() => out(formatStatus(engine.status())), statusEvery * 1000)
+      ? setInterval(() => out(formatStatus(engine.status(), config.assets)), statusEvery * 1000)
       : undefined;
   if (duration !== undefined) setTimeout(() => stopWith(`duration ${duration}s`), duration * 1000);
   const reason = await finished;
   if (statusTimer) clearInterval(statusTimer);
   await optimizer?.stop().catch(() => {});
   const report = await engine.stop(reason);
-  out(formatStatus(engine.status()));
+  out(formatStatus(engine.status(), config.assets));
   out(
     `mm ${command}: stopped (${reason}); ${report.fillsRecorded} fills recorded, ${report.leftoverOrders} orders left open`,
   );
   process.exitCode = report.leftoverOrders === 0 ? 0 : 1;
   // Venue sockets and Redis clients are closed; anything else must not keep us alive.
   setTimeout(() => process.exit(), 200).unref();
+}
+
+/** Where the JSON log lines go, and how the start-up output says so. */
+interface LogDestination {
+  stream: { write(line: string): void };
+  /** `on stderr` or `in FILE`. */
+  where: string;
+}
+
+/**
+ * `--log-file` when given; else a file `mm-<command>.log` under the ledger directory when stdout
+ * and stderr are both a terminal (the table and the logs would interleave); else stderr. Files
+ * are appended to with synchronous writes, so no line is lost at exit.
+ */
+function logDestination(
+  command: string,
+  logFile: string | undefined,
+  ledgerDir: string,
+): LogDestination {
+  const file =
+    logFile ??
+    (process.stdout.isTTY === true && process.stderr.isTTY === true
+      ? join(ledgerDir, `mm-${command}.log`)
+      : undefined);
+  if (file === undefined) return { stream: process.stderr, where: 'on stderr' };
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  const fd = openSync(file, 'a');
+  return { stream: { write: (line: string) => void writeSync(fd, line) }, where: `in ${file}` };
 }
 
 /** The config option each run flag overrides, as the schema reports its path. */
@@ -272,6 +297,10 @@ function withRunOptions(cmd: Command, defaultConfig?: string): Command {
     .option(
       '--prefix <prefix>',
       'deployment prefix of every Redis key, mm:{prefix}:... (overrides redis.prefix)',
+    )
+    .option(
+      '--log-file <path>',
+      'write the JSON logs here (default: stderr; a file under ledger.dir when stdout and stderr are a terminal)',
     )
     .option('--metrics-port <port>', 'Prometheus port; 0: any free port (overrides metrics.port)')
     .option(
