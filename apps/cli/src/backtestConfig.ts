@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { type BacktestConfig, backtestConfigSchema } from '@mm/backtest/run';
+import {
+  type BacktestConfig,
+  backtestConfigSchema,
+  isPortfolioBacktestConfig,
+  type PortfolioBacktestConfig,
+  portfolioBacktestConfigSchema,
+} from '@mm/backtest/run';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 
@@ -14,7 +20,8 @@ export {
 } from '@mm/backtest/run';
 
 export type ParsedBacktestConfig =
-  | { ok: true; config: BacktestConfig }
+  | { ok: true; kind: 'single'; config: BacktestConfig }
+  | { ok: true; kind: 'portfolio'; config: PortfolioBacktestConfig }
   | { ok: false; message: string };
 
 /** `a.b[2].c` */
@@ -92,8 +99,14 @@ export function parseBacktestConfig(text: string, file: string): ParsedBacktestC
   const parsed = parseText(text, file);
   if (!parsed.ok) return parsed;
   const input = parsed.input;
+  if (isPortfolioBacktestConfig(input)) {
+    const portfolio = portfolioBacktestConfigSchema.safeParse(input);
+    if (portfolio.success) return { ok: true, kind: 'portfolio', config: portfolio.data };
+    const issue = portfolio.error.issues[0];
+    return { ok: false, message: issue ? describeIssue(issue, input) : 'invalid config' };
+  }
   const result = backtestConfigSchema.safeParse(input);
-  if (result.success) return { ok: true, config: result.data };
+  if (result.success) return { ok: true, kind: 'single', config: result.data };
   const issue = result.error.issues[0];
   return { ok: false, message: issue ? describeIssue(issue, input) : 'invalid config' };
 }

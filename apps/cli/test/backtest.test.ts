@@ -180,6 +180,55 @@ describe('mm backtest', { timeout: 60_000 }, () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
 
+  it('runs a portfolio (multi-asset) config: objective, portfolioRisk and assets per policy', () => {
+    const example = resolve(root, 'examples/portfolio-3-assets.json');
+    const r = mm('--config', example, '--paths', '4', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout) as {
+      symbols: string[];
+      comparison: {
+        reference: string;
+        policies: {
+          name: string;
+          objective: { mean: number; std: number; ci: { lower: number; upper: number } };
+          objectiveVsFirst: { mean: number } | null;
+          portfolioRisk: { mean: number };
+          assets: { symbol: string; pnl: { mean: number }; finalInventory: { mean: number } }[];
+        }[];
+      };
+    };
+    expect(answer.symbols).toEqual(['AAA', 'BBB', 'CCC']);
+    expect(answer.comparison.reference).toBe('independent');
+    const [first, portfolio] = answer.comparison.policies;
+    expect(first!.objectiveVsFirst).toBeNull();
+    expect(portfolio!.name).toBe('portfolio');
+    expect(portfolio!.objective.ci.lower).toBeLessThanOrEqual(portfolio!.objective.mean);
+    expect(portfolio!.portfolioRisk.mean).toBeGreaterThan(0);
+    expect(portfolio!.assets.map((a) => a.symbol)).toEqual(['AAA', 'BBB', 'CCC']);
+  }, 120_000);
+
+  it('a portfolio config with a non-PSD correlation or a wrong size: exit 2 naming the field', () => {
+    const c = JSON.parse(
+      readFileSync(resolve(root, 'examples/portfolio-3-assets.json'), 'utf8'),
+    ) as Config;
+    c.market.correlation = [
+      [1, 0.9, 0.9],
+      [0.9, 1, -0.9],
+      [0.9, -0.9, 1],
+    ];
+    const file = join(dir, 'portfolio-not-psd.json');
+    writeFileSync(file, JSON.stringify(c));
+    const r = mm('--config', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/market\.correlation is not positive semi-definite/);
+    c.market.correlation = [[1]];
+    writeFileSync(file, JSON.stringify(c));
+    const sized = mm('--config', file);
+    expect(sized.code).toBe(2);
+    expect(sized.stderr).toMatch(/field "market\.correlation": expected a 3x3 matrix/);
+  }, 60_000);
+
   it('missing file, invalid JSON and bad flags: exit 2 naming them', () => {
     const missing = mm('--config', join(dir, 'nope.json'));
     expect(missing.code).toBe(2);

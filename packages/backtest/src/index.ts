@@ -37,6 +37,19 @@ export {
   type SummarizeOptions,
   summarizePolicies,
 } from './compare/summarizePolicies.js';
+// markouts (adverse selection)
+export {
+  MARKOUT_CURVE_SEC,
+  MARKOUT_HORIZONS,
+  MarkoutAccumulator,
+  type MarkoutFill,
+  type MarkoutStat,
+  type MarkoutSummary,
+  type MidSeries,
+  markout,
+  midSeriesOf,
+} from './markouts/markouts.js';
+export type { ReportMarkouts } from './report/markoutChart.js';
 // the HTML report
 export type {
   ReportCalibration,

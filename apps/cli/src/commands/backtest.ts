@@ -14,6 +14,7 @@ import {
   phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
+import { runPortfolioBacktest } from './portfolioBacktest.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 interface BacktestFlags {
@@ -116,9 +117,8 @@ export function textTable(run: PolicyComparisonRun): string {
 async function runBacktest(flags: BacktestFlags): Promise<void> {
   const loaded = await loadBacktestConfig(flags.config);
   if (!loaded.ok) return fail(loaded.message);
-  const c = loaded.config;
-  let paths = c.run.paths;
-  let seed = c.run.seed ?? 1;
+  let paths = loaded.config.run.paths;
+  let seed = loaded.config.run.seed ?? 1;
   if (flags.paths !== undefined) {
     const v = parseIntFlag('--paths', flags.paths, 1, MAX_PATHS);
     if (typeof v === 'string') return fail(v);
@@ -129,6 +129,16 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
     if (typeof v === 'string') return fail(v);
     seed = v;
   }
+  if (loaded.kind === 'portfolio') {
+    try {
+      return await runPortfolioBacktest(loaded.config, { ...flags, paths, seed });
+    } catch (err) {
+      // A config the schema accepts but the model rejects (e.g. a non-PSD correlation).
+      if (err instanceof RangeError) return fail(err.message);
+      throw err;
+    }
+  }
+  const c = loaded.config;
   const market = marketSpecOf(c);
   const phiPerLot2Sec = phiOf(c);
   const ctx = {
@@ -213,7 +223,7 @@ export function addBacktestCommand(program: Command): void {
     .command('backtest')
     .description(
       'simulate seeded paths of several policies on one market (paired) and compare them; ' +
-        'config: YAML or JSON with market, run, objective, policies',
+        'config: YAML or JSON with market (one asset, or assets + correlation), run, objective, policies',
     )
     .requiredOption('--config <file>', 'backtest config, YAML (.yaml/.yml) or JSON')
     .option('--json', 'write the summary as JSON on stdout')

@@ -2,6 +2,7 @@ import type { DepthBin } from '../calibration/depthBins.js';
 import type { VolatilityEstimate } from '../calibration/estimateVolatility.js';
 import type { FillIntensityFit } from '../calibration/fitFillIntensity.js';
 import type { PolicyComparison } from '../compare/summarizePolicies.js';
+import type { ReportMarkouts } from './markoutChart.js';
 
 /** One path's P&L and inventory over time (drawn as one line per path in two charts). */
 export interface ReportPath {
@@ -22,6 +23,19 @@ export interface ReportQuotes {
   midPrice: ArrayLike<number>;
   bidPrice: ArrayLike<number>;
   askPrice: ArrayLike<number>;
+}
+
+/** A multi-asset path: the inventory vector and the portfolio risk over time. */
+export interface ReportPortfolioPath {
+  /** Legend label, the policy name. */
+  name: string;
+  tSec: ArrayLike<number>;
+  /** Asset symbols, in the order of `inventoryLots`. */
+  symbols: readonly string[];
+  /** `[asset][sample]`, lots (held until the next sample). */
+  inventoryLots: readonly ArrayLike<number>[];
+  /** `q' Sigma q`, quote currency^2 per second. */
+  risk: ArrayLike<number>;
 }
 
 /** A per-path quantity of one policy over every path (for distributions across paths). */
@@ -60,6 +74,10 @@ export interface ReportData {
   quotes?: ReportQuotes | null;
   comparison?: PolicyComparison | null;
   calibration?: ReportCalibration | null;
+  /** Multi-asset runs: one inventory-vector chart per policy and one portfolio-risk chart. */
+  portfolio?: readonly ReportPortfolioPath[] | null;
+  /** Fills' markouts per policy (table and curve). */
+  markouts?: readonly ReportMarkouts[] | null;
   /** Free-text notes, one paragraph each. */
   notes?: readonly string[];
 }

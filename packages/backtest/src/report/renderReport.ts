@@ -2,6 +2,8 @@ import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.
 import { maxDrawdownChart, pnlDistributionChart } from './distributionCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
+import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
+import { markoutChart, markoutTable } from './markoutChart.js';
 import type { ReportData } from './ReportData.js';
 import {
   drawdownChart,
@@ -111,6 +113,21 @@ export function renderReport(data: ReportData): string {
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
+  if (data.portfolio && data.portfolio.length > 0)
+    sections.push(
+      '<section id="portfolio"><h2>Portfolio</h2><div class="grid">',
+      ...data.portfolio.map((p, i) => inventoryVectorChart(p, i)),
+      portfolioRiskChart(data.portfolio, currency),
+      '</div></section>',
+    );
+  if (data.markouts && data.markouts.length > 0)
+    sections.push(
+      '<section id="markouts"><h2>Markouts (adverse selection)</h2>',
+      markoutTable(data.markouts),
+      '<div class="grid" style="margin-top:18px">',
+      markoutChart(data.markouts, currency),
+      '</div></section>',
+    );
   if (data.calibration) {
     const cal = data.calibration;
     sections.push(

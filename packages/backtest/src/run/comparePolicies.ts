@@ -6,6 +6,7 @@ import {
   type RatioMethod,
   summarizePolicies,
 } from '../compare/summarizePolicies.js';
+import { MarkoutAccumulator, type MarkoutSummary, midSeriesOf } from '../markouts/markouts.js';
 import { mean, standardDeviation } from '../stats/descriptive.js';
 import { maxDrawdown } from '../stats/drawdown.js';
 import { type FillCalibration, fillCalibrationOf } from './fillCalibration.js';
@@ -66,6 +67,8 @@ export interface PolicyExtras {
   finalInventory: MeanStd;
   /** Final P&L over paths (same as the comparison's pnl), quote currency. */
   pnl: MeanStd;
+  /** Fills' P&L against the mid 1 s, 5 s, 30 s later (quote per unit of base), over all paths. */
+  markouts: MarkoutSummary;
 }
 
 /** The representative path of one policy: the simulator's recorded series and its fills. */
@@ -155,6 +158,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
     const finalQ = new Float64Array(paths);
     const pnl = new Float64Array(paths);
     const drawdown = new Float64Array(paths);
+    const markouts = new MarkoutAccumulator('path');
     for (let i = 0; i < paths; i++) {
       const base = factory.create();
       const policy = qMax === undefined ? base : withInventoryLimit(base, qMax);
@@ -165,7 +169,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
         horizonSec: options.horizonSec,
         seed: seed + i,
         recordEverySteps: 1,
-        recordFills: i === rep,
+        recordFills: true,
         fillsAfterMidMove: options.market.fillsAfterMidMove ?? false,
       });
       steps += r.steps;
@@ -173,6 +177,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
       finalQ[i] = r.inventoryLots;
       pnl[i] = r.pnlQuote;
       drawdown[i] = r.path ? maxDrawdown(r.path.pnlQuote) : Number.NaN;
+      if (r.path) markouts.add(i, r.fills, midSeriesOf(r.path.tSec, r.path.midPrice));
       if (i === rep && r.path)
         representative.push({ name: factory.name, seed: seed + i, path: r.path, fills: r.fills });
       options.onProgress?.(++done, total);
@@ -183,6 +188,11 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
       name: factory.name,
       finalInventory: meanStd(finalQ),
       pnl: meanStd(pnl),
+      markouts: markouts.summary({
+        seed,
+        ...(options.level === undefined ? {} : { level: options.level }),
+        ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
+      }),
     });
   }
   const reference = options.reference ?? 'exact';

@@ -58,6 +58,7 @@ export function comparisonReport(
       : null,
     comparison: run.comparison,
     calibration: run.calibration ? { bins: run.calibration.bins, fit: run.calibration.fit } : null,
+    markouts: run.extras.map((x) => ({ name: x.name, summary: x.markouts })),
     ...(notes.length === 0 ? {} : { notes }),
   };
 }
