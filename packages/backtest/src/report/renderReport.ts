@@ -2,8 +2,8 @@ import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.
 import { maxDrawdownChart, pnlDistributionChart } from './distributionCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
-import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import { markoutChart, markoutTable } from './markoutChart.js';
+import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import type { ReportData } from './ReportData.js';
 import {
   drawdownChart,
