@@ -1,5 +1,9 @@
 // Public surface of @mm/engine: curated named exports only.
 
+export { LiveCovariance } from './decision/liveCovariance.js';
+export { PortfolioDecider } from './decision/PortfolioDecider.js';
+export { PortfolioQuoting, type TakerOrder } from './decision/portfolioQuoting.js';
+export { type BookLayout, bookLayout, portfolioSpecOf } from './decision/portfolioSpecOf.js';
 export {
   Engine,
   type EngineDeps,

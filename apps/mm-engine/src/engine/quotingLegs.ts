@@ -1,12 +1,20 @@
-import { type AssetConfig, type EngineConfig, positionLimitLotsOf } from '@mm/config';
+import {
+  type AssetConfig,
+  type EngineConfig,
+  portfolioModelOf,
+  positionLimitLotsOf,
+} from '@mm/config';
 import type { Logger } from '@mm/telemetry';
 import { Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import { PortfolioQuoting } from '../decision/portfolioQuoting.js';
+import { bookLayout } from '../decision/portfolioSpecOf.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
 import type { BookEvent } from '../model/book.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { QuoteSide } from '../model/quote.js';
 import { assetPipeline } from '../pipeline/assetPipeline.js';
+import type { InventoryBook } from './inventoryBook.js';
 import type { KillSwitch } from './killSwitch.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import type { SwappablePolicy } from './policyFromConfig.js';
@@ -31,6 +39,10 @@ export interface QuotingLegsOptions {
   session: VenueSession;
   models: ModelRegistry;
   inventory$: Observable<PortfolioInventory>;
+  /** Inventory summed over venues and per venue, for the portfolio decision. */
+  book: Pick<InventoryBook, 'totalLots' | 'venueLots'>;
+  /** Session tag (prefix of taker orders' client ids). */
+  tag: string;
   killSwitch: KillSwitch;
   scheduler: SchedulerLike;
   metrics: EngineMetrics;
@@ -50,13 +62,46 @@ export class QuotingLegs {
   /** Latest EWMA volatility per asset, price units per sqrt(second). */
   private readonly vols = new Map<string, number>();
 
+  /** The portfolio decision every leg quotes from (after `start`). */
+  portfolio: PortfolioQuoting | undefined;
+
   constructor(private readonly options: QuotingLegsOptions) {}
+
+  /**
+   * The portfolio decision (issue 10): `portfolio.model` (`multi` by default with 2+ assets), or
+   * `independent` (each asset's own policy) without a `portfolio` section, as before; either way
+   * through hjb-core's one boundary module, so no quote crosses the book.
+   */
+  private buildPortfolio(): PortfolioQuoting {
+    const { config, session, models, book, killSwitch, metrics, log } = this.options;
+    const layout = bookLayout(config, (v) => session.venueAssets(v));
+    const model = portfolioModelOf(config.portfolio, layout.assets.length) ?? 'independent';
+    const quoting = new PortfolioQuoting({
+      config,
+      layout,
+      model,
+      assetPolicies: layout.assets.map((a) => models.policyFor(a)),
+      inventory: { totalLots: (a) => book.totalLots(a), venueLots: (v, a) => book.venueLots(v, a) },
+      take: (venue, order) => session.take(venue, order),
+      mayTrade: (asset) => !killSwitch.isAssetKilled(asset),
+      tag: this.options.tag,
+      metrics,
+      log,
+    });
+    log.info(
+      { model, assets: layout.assets, hedging: quoting.spec.hedging.enabled },
+      'portfolio decision',
+    );
+    return quoting;
+  }
 
   /** Build and subscribe every leg (the session clock's now is the session start). */
   start(): void {
     const { config, session, models, scheduler, metrics, log } = this.options;
     const assets = new Map(config.assets.map((a) => [a.symbol, a]));
     const sessionStartMs = scheduler.now();
+    const portfolio = this.buildPortfolio();
+    this.portfolio = portfolio;
     for (const venueName of session.names()) {
       for (const symbol of session.venueAssets(venueName)) {
         const asset = assets.get(symbol);
@@ -83,6 +128,7 @@ export class QuotingLegs {
           inventory$: this.options.inventory$,
           killSwitch$: this.options.killSwitch.forAsset(symbol),
           policy: leg.policy,
+          quote: portfolio.quoteFor(symbol, venueName, Math.max(asset.tickSize, market.tickSize)),
           limits: {
             positionLimitLots: positionLimitLotsOf(config, asset),
             portfolioNotionalLimit: config.risk.portfolioNotionalLimit,
@@ -93,7 +139,10 @@ export class QuotingLegs {
           sessionStartMs,
           scheduler,
           resync$: leg.resync,
-          onDecision: (decision, state) => this.onDecision(leg, decision.reasons, state),
+          onDecision: (decision, state) => {
+            portfolio.afterGate(symbol, venueName, decision.reasons.length > 0);
+            this.onDecision(leg, decision.reasons, state);
+          },
           onRestart: (error: string) => {
             metrics.pipelineRestarts.inc({ asset: symbol, venue: venueName });
             log.error(

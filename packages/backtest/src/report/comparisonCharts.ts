@@ -63,13 +63,17 @@ export function barChart(
 }
 
 /** Mean HJB objective per policy with its interval. */
-export function objectiveChart(c: PolicyComparison, currency: string): string {
+export function objectiveChart(
+  c: PolicyComparison,
+  currency: string,
+  formula = 'P&L − ∫ φ q² dt',
+): string {
   return barChart(
     'objective',
     'Mean HJB objective per policy',
     c.policies.map((p) => ({ name: p.name, ci: p.objective.ci })),
     `objective (${currency} per path)`,
-    `Objective = P&L − ∫ φ q² dt per path; bars are means over paths, whiskers ${pct(c.level)} normal intervals.`,
+    `Objective = ${escapeHtml(formula)} per path; bars are means over paths, whiskers ${pct(c.level)} normal intervals.`,
   );
 }
 
@@ -164,13 +168,13 @@ export function comparisonTable(c: PolicyComparison, currency: string): string {
     'policy',
     'paths',
     `P&L (${currency})`,
-    'P&L sd',
+    `P&L sd (${currency})`,
     'Sharpe (per path)',
     `objective (${currency})`,
     `share of ${c.reference}`,
     'mean |q| (lots)',
     'max |q| (lots)',
-    'fills',
+    'maker fills (per path)',
     'taker volume (lots)',
   ];
   const rows = c.policies.map((p) =>
