@@ -28,7 +28,7 @@ export const killKey = (prefix: string) => `mm:${prefix}:kill`;
 
 async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
   if (flags.config !== undefined) {
-    const { loadEngineConfig } = await import('@mm/engine');
+    const { loadEngineConfig } = await import('@mm/config');
     const config = await loadEngineConfig(flags.config);
     if (flags.asset !== undefined && !config.assets.some((a) => a.symbol === flags.asset)) {
       throw new Error(

@@ -1,3 +1,4 @@
+import type { RedisConfig } from '@mm/config';
 import {
   type Subscription as BusSubscription,
   connectTransport,
@@ -6,12 +7,11 @@ import {
   streamNames,
   type Transport,
 } from '@mm/contracts';
+import type { Logger } from '@mm/telemetry';
 import { Redis } from 'ioredis';
 import type { Subscription } from 'rxjs';
-import type { RedisConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 
 /** How often the kill key is read while the engine runs, ms. */
 export const KILL_KEY_POLL_MS = 250;
