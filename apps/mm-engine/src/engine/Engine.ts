@@ -202,7 +202,7 @@ export class Engine {
       onParams: (m) => models.applyParams(m),
       onControl: (m) => applyControl(m, { killSwitch: this.killSwitch, assets, log }),
     });
-    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log));
+    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log, [...assets]));
     this.reporter = new StatusReporter({
       config,
       bus,

@@ -155,16 +155,22 @@ export function applyControl(
   log.warn({ command, asset: asset ?? 'all', reason: why }, 'control command');
 }
 
-/** Report the kill switch: the `mm_kill_switch_state` gauge and a log line on hold and release. */
+/**
+ * Report the kill switch: the global `mm_kill_switch_state` gauge, one
+ * `mm_kill_switch_asset_state{asset}` per configured asset (its own kill), and a log line on
+ * hold and release.
+ */
 export function reportKillSwitch(
   killSwitch: KillSwitch,
   metrics: EngineMetrics,
   log: Logger,
+  assets: readonly string[],
 ): Subscription {
   let held = false;
   return killSwitch.changes().subscribe((s) => {
     const killed = s.global.size > 0;
     metrics.killSwitch.set(killed ? 1 : 0);
+    for (const asset of assets) metrics.killSwitchAsset.set({ asset }, s.assets.has(asset) ? 1 : 0);
     if (s.global.size > 0 || s.assets.size > 0) {
       held = true;
       log.warn(
