@@ -1,4 +1,4 @@
-import { RedisTransport, type Transport } from '@mm/contracts';
+import { displayUrl, RedisTransport, type Transport } from '@mm/contracts';
 import { type EngineConfig, loadEngineConfig, startMetricsServer } from '@mm/engine';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -82,7 +82,7 @@ async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
     redis.disconnect();
     throw new OptimizerStartError(
       'REDIS_UNREACHABLE',
-      `Redis at ${url} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
+      `Redis at ${displayUrl(url)} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
     );
   } finally {
     clearTimeout(timer);

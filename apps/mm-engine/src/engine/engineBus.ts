@@ -1,6 +1,7 @@
 import {
   type Subscription as BusSubscription,
   connectTransport,
+  displayUrl,
   type Message,
   type StreamNames,
   streamNames,
@@ -73,7 +74,7 @@ export class EngineBus {
     if (transport.kind === 'redis') {
       client = new Redis(redis.url, { maxRetriesPerRequest: 2, protocol: 2, lazyConnect: false });
       client.on('error', (e) => log.debug({ err: e.message }, 'redis client error'));
-      log.info({ url: redis.url, prefix: redis.prefix }, 'Redis transport');
+      log.info({ url: displayUrl(redis.url), prefix: redis.prefix }, 'Redis transport');
     }
     return new EngineBus(transport, client, redis.prefix, log);
   }
