@@ -6,7 +6,7 @@ import {
   loadEngineConfig,
   positionLimitLotsOf,
 } from '@mm/config';
-import { RedisTransport, type Transport } from '@mm/contracts';
+import { displayUrl, RedisTransport, type Transport } from '@mm/contracts';
 import type { Logger } from '@mm/telemetry';
 import { startMetricsServer } from '@mm/telemetry';
 import type { Job } from 'bullmq';
@@ -88,7 +88,7 @@ async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
     redis.disconnect();
     throw new OptimizerStartError(
       'REDIS_UNREACHABLE',
-      `Redis at ${url} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
+      `Redis at ${displayUrl(url)} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
     );
   } finally {
     clearTimeout(timer);

@@ -1,12 +1,12 @@
 import {
   type ControlMessage,
+  displayUrl,
   ENVELOPE_VERSION,
   encode,
   STREAM_FIELD,
   streamNames,
 } from '@mm/contracts';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 

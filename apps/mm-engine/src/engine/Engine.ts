@@ -213,7 +213,7 @@ export class Engine {
       },
       onControl: (m) => applyControl(m, { killSwitch: this.killSwitch, assets, log }),
     });
-    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log));
+    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log, [...assets]));
     this.reporter = new StatusReporter({
       config,
       bus,
