@@ -6,6 +6,8 @@ import { marketDataCases } from './cases/marketData.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
+import { portfolioCases } from './cases/portfolio.js';
+import { portfolioEngineCases } from './cases/portfolioEngine.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
@@ -20,11 +22,13 @@ const CASES: BenchCase[] = [
   ...solveTimeCases,
   ...exactSpeedCases,
   ...multiAssetCases,
+  ...portfolioCases,
   ...regimeCases,
   ...simulationCases,
   ...marketDataCases,
   ...engineCases,
   ...engineFullCases,
+  ...portfolioEngineCases,
   ...optimizerCases,
 ];
 

@@ -19,6 +19,15 @@ export {
 } from './config/engineConfigSchema.js';
 export { loadEngineConfig } from './config/loadEngineConfig.js';
 export {
+  type PortfolioConfig,
+  type PortfolioModel,
+  portfolioModelOf,
+} from './config/portfolioConfigSchema.js';
+export { LiveCovariance } from './decision/liveCovariance.js';
+export { PortfolioDecider } from './decision/PortfolioDecider.js';
+export { PortfolioQuoting, type TakerOrder } from './decision/portfolioQuoting.js';
+export { type BookLayout, bookLayout, portfolioSpecOf } from './decision/portfolioSpecOf.js';
+export {
   Engine,
   type EngineDeps,
   type EngineStatus,

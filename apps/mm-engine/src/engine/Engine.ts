@@ -18,6 +18,11 @@ import { QuotingLegs } from './quotingLegs.js';
 import { VenueSession } from './venueSession.js';
 
 export type { EngineStatus } from './engineStatus.js';
+
+/** Live covariance: mids sampled this often, and the portfolio re-solved this often, ms. */
+const COVARIANCE_SAMPLE_MS = 1000;
+const COVARIANCE_RESOLVE_MS = 10_000;
+
 export { ledgerFileName } from './openFillLedger.js';
 
 export interface EngineDeps {
@@ -167,6 +172,7 @@ export class Engine {
     // Positions per venue from the ledger, so a restarted simulated venue starts where it stopped.
     await session.open(await book.ledgerPositions());
     await book.recover(session.all());
+    await book.adoptVenuePositions(session.all(), (v) => session.venueAssets(v));
     await this.reconcile();
     await bus.readKillKey(this.killSwitch);
     const models = new ModelRegistry({
@@ -181,6 +187,8 @@ export class Engine {
       session,
       models,
       inventory$: book.inventory$,
+      book,
+      tag: this.tag,
       killSwitch: this.killSwitch,
       scheduler: this.scheduler,
       metrics,
@@ -258,7 +266,25 @@ export class Engine {
       t.unref();
       this.timers.push(t);
     };
-    every(this.config.snapshotIntervalMs, () => this.reporter?.publish());
+    every(this.config.snapshotIntervalMs, () => {
+      this.reporter?.publish();
+      this.legs?.portfolio?.refreshRisk();
+    });
+    const quoting = this.legs?.portfolio;
+    if (quoting?.estimatesCovariance) {
+      // The live covariance: mids sampled every second, the portfolio re-solved off the tick path.
+      every(COVARIANCE_SAMPLE_MS, () =>
+        quoting.sampleMids(
+          this.scheduler.now() / 1000,
+          (a) => this.legs?.midPrice(a) ?? Number.NaN,
+        ),
+      );
+      every(COVARIANCE_RESOLVE_MS, () => {
+        const ms = quoting.resolve();
+        if (ms !== null)
+          this.log.debug({ solveMs: ms }, 'portfolio re-solved for the live covariance');
+      });
+    }
     every(this.config.reconcileIntervalMs, () => this.reconcile());
     const bus = this.engineBus;
     if (bus?.redis) every(KILL_KEY_POLL_MS, () => bus.readKillKey(this.killSwitch));

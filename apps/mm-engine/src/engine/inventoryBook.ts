@@ -1,11 +1,11 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, firstValueFrom, type Observable, timeout } from 'rxjs';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { FillLedger } from '../portfolio/FillLedger.js';
 import { Portfolio } from '../portfolio/Portfolio.js';
 import { reconcilePositions, type VenuePositionsReport } from '../portfolio/reconcile.js';
 import { type RecoveryVenue, recoverFills } from '../portfolio/recoverFills.js';
-import type { VenueFill } from '../venues/Venue.js';
+import type { Venue, VenueFill } from '../venues/Venue.js';
 import { type FillOutcome, FillRecorder } from './fillRecorder.js';
 import type { KillSwitch } from './killSwitch.js';
 import type { Logger } from './logger.js';
@@ -13,6 +13,8 @@ import { PendingLots } from './pendingLots.js';
 
 /** How far before a venue's last recorded fill recovery asks the venue from, ms. */
 export const RECOVERY_MARGIN_MS = 60_000;
+/** Wait for a venue's first book (the mid a starting position is valued at), ms. */
+const START_BOOK_TIMEOUT_MS = 10_000;
 
 export interface InventoryBookOptions {
   ledger: FillLedger;
@@ -66,6 +68,59 @@ export class InventoryBook {
   /** The shared inventory every pipeline reads (current value on subscribe). */
   get inventory$(): Observable<PortfolioInventory> {
     return this.inventory;
+  }
+
+  /** Inventory of `asset` over every venue, lots, fills not yet durable included. */
+  totalLots(asset: string): number {
+    const lot = this.options.lotSizeBase[asset] ?? 1;
+    return this.portfolioState.inventoryLots(asset, lot) + (this.pending.byAsset()[asset] ?? 0);
+  }
+
+  /** Inventory of `asset` on `venue` per the portfolio, lots. */
+  venueLots(venue: string, asset: string): number {
+    return (
+      this.portfolioState.venuePositionBase(venue, asset) / (this.options.lotSizeBase[asset] ?? 1)
+    );
+  }
+
+  /**
+   * At start the venues' positions are the starting inventory (a sim venue's
+   * `initialPositionLots` when its ledger is empty, an account's holdings): where a venue's
+   * position differs from the ledger's, the difference is logged and opened in the portfolio at
+   * the asset's first mid on that venue (call after `recover`, before quoting).
+   */
+  async adoptVenuePositions(
+    venues: ReadonlyArray<Venue>,
+    venueAssets: (venue: string) => readonly string[],
+  ): Promise<void> {
+    const { lotSizeBase, log } = this.options;
+    for (const venue of venues) {
+      const positions = await venue.positions();
+      const rows = reconcilePositions(this.portfolioState, [{ venue: venue.name, positions }], {
+        lotSizeBase,
+        toleranceLots: 0,
+      });
+      for (const r of rows) {
+        if (r.driftBase === 0 || !venueAssets(venue.name).includes(r.asset)) continue;
+        const book = await firstValueFrom(
+          venue.books(r.asset).pipe(timeout({ first: START_BOOK_TIMEOUT_MS })),
+        );
+        const mid = (book.bids[0]![0] + book.asks[0]![0]) / 2;
+        this.portfolioState.openPosition(venue.name, r.asset, r.driftBase, mid);
+        const lot = lotSizeBase[r.asset] ?? 1;
+        log.warn(
+          {
+            venue: venue.name,
+            asset: r.asset,
+            ledgerLots: r.ledgerBase / lot,
+            venueLots: r.venueBase / lot,
+            midPrice: mid,
+          },
+          "venue position differs from the ledger: the venue's is the starting inventory",
+        );
+      }
+    }
+    this.refresh();
   }
 
   /** Fills applied to the portfolio since start (recovered ones not counted). */

@@ -1,11 +1,15 @@
 import { Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
+import { portfolioModelOf } from '../config/portfolioConfigSchema.js';
+import { PortfolioQuoting } from '../decision/portfolioQuoting.js';
+import { bookLayout } from '../decision/portfolioSpecOf.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
 import type { BookEvent } from '../model/book.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { QuoteSide } from '../model/quote.js';
 import { assetPipeline } from '../pipeline/assetPipeline.js';
+import type { InventoryBook } from './inventoryBook.js';
 import type { KillSwitch } from './killSwitch.js';
 import type { Logger } from './logger.js';
 import type { ModelRegistry } from './modelRegistry.js';
@@ -31,6 +35,10 @@ export interface QuotingLegsOptions {
   session: VenueSession;
   models: ModelRegistry;
   inventory$: Observable<PortfolioInventory>;
+  /** Inventory summed over venues and per venue, for the portfolio decision. */
+  book: Pick<InventoryBook, 'totalLots' | 'venueLots'>;
+  /** Session tag (prefix of taker orders' client ids). */
+  tag: string;
   killSwitch: KillSwitch;
   scheduler: SchedulerLike;
   metrics: EngineMetrics;
@@ -50,13 +58,46 @@ export class QuotingLegs {
   /** Latest EWMA volatility per asset, price units per sqrt(second). */
   private readonly vols = new Map<string, number>();
 
+  /** The portfolio decision every leg quotes from (after `start`). */
+  portfolio: PortfolioQuoting | undefined;
+
   constructor(private readonly options: QuotingLegsOptions) {}
+
+  /**
+   * The portfolio decision (issue 10): `portfolio.model` (`multi` by default with 2+ assets), or
+   * `independent` (each asset's own policy) without a `portfolio` section, as before; either way
+   * through hjb-core's one boundary module, so no quote crosses the book.
+   */
+  private buildPortfolio(): PortfolioQuoting {
+    const { config, session, models, book, killSwitch, metrics, log } = this.options;
+    const layout = bookLayout(config, (v) => session.venueAssets(v));
+    const model = portfolioModelOf(config.portfolio, layout.assets.length) ?? 'independent';
+    const quoting = new PortfolioQuoting({
+      config,
+      layout,
+      model,
+      assetPolicies: layout.assets.map((a) => models.policyFor(a)),
+      inventory: { totalLots: (a) => book.totalLots(a), venueLots: (v, a) => book.venueLots(v, a) },
+      take: (venue, order) => session.take(venue, order),
+      mayTrade: (asset) => !killSwitch.isAssetKilled(asset),
+      tag: this.options.tag,
+      metrics,
+      log,
+    });
+    log.info(
+      { model, assets: layout.assets, hedging: quoting.spec.hedging.enabled },
+      'portfolio decision',
+    );
+    return quoting;
+  }
 
   /** Build and subscribe every leg (the session clock's now is the session start). */
   start(): void {
     const { config, session, models, scheduler, metrics, log } = this.options;
     const assets = new Map(config.assets.map((a) => [a.symbol, a]));
     const sessionStartMs = scheduler.now();
+    const portfolio = this.buildPortfolio();
+    this.portfolio = portfolio;
     for (const venueName of session.names()) {
       for (const symbol of session.venueAssets(venueName)) {
         const asset = assets.get(symbol);
@@ -83,6 +124,7 @@ export class QuotingLegs {
           inventory$: this.options.inventory$,
           killSwitch$: this.options.killSwitch.forAsset(symbol),
           policy: leg.policy,
+          quote: portfolio.quoteFor(symbol, venueName, Math.max(asset.tickSize, market.tickSize)),
           limits: {
             positionLimitLots: asset.positionLimitLots ?? config.risk.positionLimitLots,
             portfolioNotionalLimit: config.risk.portfolioNotionalLimit,

@@ -153,6 +153,23 @@ export class VenueSession {
     manager.submit(tagAction(action, this.options.tag));
   }
 
+  /**
+   * Send an IOC taker order (a hedge, or a quote the boundary sent across) through `venue`'s order
+   * manager and its rate limit; the venue's answer, or `null` when refused or failed.
+   */
+  async take(
+    venue: string,
+    order: {
+      asset: string;
+      clientOrderId: string;
+      side: 'buy' | 'sell';
+      limitPrice: number;
+      sizeLots: number;
+    },
+  ): Promise<VenueOrder | null> {
+    return (await this.managers.get(venue)?.take(order)) ?? null;
+  }
+
   /** A durable fill: its order manager forgets a filled order, and the leg re-places that side. */
   onDurableFill(fill: VenueFill): void {
     const manager = this.managers.get(fill.venue);

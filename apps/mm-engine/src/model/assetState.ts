@@ -7,6 +7,9 @@ export interface AssetState {
   midPrice: number;
   /** Best ask minus best bid, price units. */
   marketSpreadPrice: number;
+  /** Touch prices of the last valid book, price units (`NaN` before the first). */
+  bestBid: number;
+  bestAsk: number;
   /** `Vbid / (Vbid + Vask)` over the top levels, in [0, 1]; 0.5 when both are empty. */
   imbalance: number;
   /** EWMA of the mid's drift, price units per second. */

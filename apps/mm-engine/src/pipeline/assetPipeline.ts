@@ -25,7 +25,7 @@ import type { BookEvent } from '../model/book.js';
 import { type LiveQuotes, NO_LIVE_QUOTES } from '../model/liveQuotes.js';
 import type { OrderAction } from '../model/orderAction.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';
-import { NO_QUOTES, type QuoteSide } from '../model/quote.js';
+import { NO_QUOTES, type QuoteIntent, type QuoteSide } from '../model/quote.js';
 import { diffQuotes } from './orderDiff.js';
 import { intentFromControl } from './quoteIntent.js';
 import { type RiskDecision, type RiskLimits, riskGate } from './riskGate.js';
@@ -51,6 +51,11 @@ export interface AssetPipelineOptions {
   /** Kill switch; `true` cancels everything for this asset and keeps it flat until `false`. */
   killSwitch$: Observable<boolean>;
   policy: Policy;
+  /**
+   * Decides the quotes of a ready state instead of `policy` (the portfolio decision: whole-book
+   * state in, this leg's quotes out, prices already on the tick); `policy` is then unused.
+   */
+  quote?: (state: AssetState, inventory: PortfolioInventory, tSec: number) => QuoteIntent;
   limits: RiskLimits;
   /** Live quotes within this many ticks of the desired price stay (default 0). */
   toleranceTicks?: number;
@@ -100,20 +105,23 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
   const decide = (state: AssetState, inventory: PortfolioInventory, killSwitch: boolean) => {
     const nowMs = scheduler.now();
     const inventoryLots = inventory.lotsByAsset[asset.symbol] ?? 0;
-    const intent = state.ready
-      ? intentFromControl(
-          policy.decide({
-            inventoryLots,
-            midPrice: state.midPrice,
-            marketSpreadPrice: state.marketSpreadPrice,
-            imbalance: state.imbalance,
-            driftPerSec: state.driftPerSec,
-            tSec: (nowMs - sessionStartMs) / 1000,
-          }),
-          state.midPrice,
-          asset.quoteSizeLots,
-        )
-      : NO_QUOTES;
+    const tSec = (nowMs - sessionStartMs) / 1000;
+    const intent = !state.ready
+      ? NO_QUOTES
+      : options.quote
+        ? options.quote(state, inventory, tSec)
+        : intentFromControl(
+            policy.decide({
+              inventoryLots,
+              midPrice: state.midPrice,
+              marketSpreadPrice: state.marketSpreadPrice,
+              imbalance: state.imbalance,
+              driftPerSec: state.driftPerSec,
+              tSec,
+            }),
+            state.midPrice,
+            asset.quoteSizeLots,
+          );
     const decision = riskGate({
       intent,
       state,

@@ -15,6 +15,8 @@ export interface StateReducerOptions {
 export const initialAssetState: AssetState = Object.freeze({
   midPrice: Number.NaN,
   marketSpreadPrice: Number.NaN,
+  bestBid: Number.NaN,
+  bestAsk: Number.NaN,
   imbalance: 0.5,
   driftPerSec: 0,
   midJumpBps: 0,
@@ -114,6 +116,8 @@ export function makeStateReducer(
     return {
       midPrice: mid,
       marketSpreadPrice: bestAsk - bestBid,
+      bestBid,
+      bestAsk,
       imbalance,
       driftPerSec: drift,
       midJumpBps: jumpBps,
