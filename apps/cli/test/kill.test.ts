@@ -236,6 +236,19 @@ describe.concurrent('mm kill / mm resume errors', { timeout: ENGINE_TEST_TIMEOUT
     }
   });
 
+  it('never prints the Redis password of --redis', async ({ expect }) => {
+    const r = await env.run([
+      'kill',
+      '--redis',
+      'redis://operator:s3cret@127.0.0.1:1',
+      '--prefix',
+      env.prefix(),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Redis at redis://operator:***@127.0.0.1:1 unreachable');
+    expect(r.stdout + r.stderr).not.toContain('s3cret');
+  });
+
   it('a missing or invalid --config, or a bad prefix: exit 2 naming it', async ({ expect }) => {
     const missing = join(env.tempDir(), 'missing.yaml');
     const bad = env.file('bad.yaml', 'assets: []\n');

@@ -6,6 +6,7 @@ import {
   streamNames,
 } from '@mm/contracts';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -98,11 +99,11 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
       encoded.raw,
     );
     process.stdout.write(
-      `mm ${command}: ${flags.asset ?? 'every asset'} on ${where.url} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
+      `mm ${command}: ${flags.asset ?? 'every asset'} on ${displayUrl(where.url)} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
     );
   } catch (e) {
     process.stderr.write(
-      `mm ${command}: Redis at ${where.url} unreachable (${e instanceof Error ? e.message : String(e)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+      `mm ${command}: Redis at ${displayUrl(where.url)} unreachable (${e instanceof Error ? e.message : String(e)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
     );
     process.exitCode = 1;
   } finally {

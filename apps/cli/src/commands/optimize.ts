@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { JobOutcome, JobType, OptimizerQueues, ProgressView } from '@mm/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -89,7 +90,9 @@ export async function checkRedis(url: string): Promise<void> {
     await redis.ping();
   } catch (e) {
     const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`Redis at ${url} unreachable (${why}); the optimizer's queues live there`);
+    throw new Error(
+      `Redis at ${displayUrl(url)} unreachable (${why}); the optimizer's queues live there`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -532,7 +535,7 @@ async function optimize(flags: OptimizeFlags): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`mm ${command}: ${text}\n`);
   try {
     const added = await enqueueJob(queues, job.type, job.data);
-    const where = `${target.url} prefix ${target.prefix}`;
+    const where = `${displayUrl(target.url)} prefix ${target.prefix}`;
     info(
       added.duplicate
         ? `${job.type} job ${added.jobId} already exists (${added.state}) on ${where}: not added again`
