@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'infra'],
+    projects: ['packages/*', 'apps/*', 'infra', 'e2e'],
   },
 });

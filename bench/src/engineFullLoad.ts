@@ -35,7 +35,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { createLogger, Engine, type EngineConfig, parseEngineConfig } from '@mm/engine';
+import { type EngineConfig, parseEngineConfig } from '@mm/config';
+import { Engine } from '@mm/engine';
+import { createLogger } from '@mm/telemetry';
 import { asyncScheduler, type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 
 /** Assets quoted, all on the one simulated venue. */
@@ -480,7 +482,7 @@ export async function runFullLoad(
         cb();
       },
     });
-    const logger = createLogger({ level: 'warn', destination });
+    const logger = createLogger({ name: 'mm-engine', level: 'warn', destination });
 
     const realTime = REAL_TIME.includes(mode);
     /** Room for every sample (throughput modes: up to 200k updates/s). */

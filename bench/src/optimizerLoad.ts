@@ -23,7 +23,6 @@ import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '@mm/engine';
 import {
   createQueues,
   enqueueJob,
@@ -32,6 +31,7 @@ import {
   type OptimizerQueues,
   parseOptimizerConfig,
 } from '@mm/optimizer';
+import { createLogger } from '@mm/telemetry';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -138,6 +138,7 @@ async function workerMain(prefix: string): Promise<void> {
     workers: { shutdownTimeoutMs: 10_000 },
   });
   const logger = createLogger({
+    name: 'mm-optimizer',
     level: 'warn',
     destination: new Writable({
       write(chunk, _enc, cb) {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createLogger, Engine, parseEngineConfig } from '@mm/engine';
+import { parseEngineConfig } from '@mm/config';
+import { Engine } from '@mm/engine';
 import {
   enqueueJob,
   JOB_TYPES,
@@ -13,6 +14,7 @@ import {
   Optimizer,
   parseOptimizerConfig,
 } from '@mm/optimizer';
+import { createLogger } from '@mm/telemetry';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -241,6 +243,7 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
     // The engine's errors; the optimizer's warnings too (failed job attempts).
     const logger = (name: string, level: 'error' | 'warn') =>
       createLogger({
+        name: name === 'engine' ? 'mm-engine' : 'mm-optimizer',
         level,
         destination: new Writable({
           write(chunk, _enc, cb) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseEngineConfig } from '@mm/engine';
+import { parseEngineConfig } from '@mm/config';
 import { parseOptimizerConfig, schedulesFromConfig } from '@mm/optimizer';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -158,6 +158,8 @@ describe.concurrent('mm kill / mm resume on a running engine', {
         'BTC pulled while the others quote',
         (b) => !b.killed && pulled(b, 'BTC') && (quoted(b, 'ETH') || quoted(b, 'SOL')),
       );
+      // Prometheus: BTC's own kill is engaged, the others' and the global switch are not.
+      expect(await killGauges(p)).toEqual({ global: 0, BTC: 1, ETH: 0, SOL: 0 });
       const held = p.logs().filter((l) => l.msg === 'kill switch held');
       expect(held.some((l) => (l.assets as Record<string, string>).BTC === 'btc only')).toBe(true);
       expect(held.every((l) => Object.keys(l.global as object).length === 0)).toBe(true);
@@ -174,6 +176,7 @@ describe.concurrent('mm kill / mm resume on a running engine', {
         /^mm resume: BTC on /,
       );
       await statusAfter(p, from, 'BTC quoted again', (b) => !b.killed && quoted(b, 'BTC'));
+      expect(await killGauges(p)).toEqual({ global: 0, BTC: 0, ETH: 0, SOL: 0 });
     } finally {
       redis.disconnect();
     }
@@ -213,6 +216,21 @@ describe.concurrent('mm kill / mm resume on a running engine', {
     }
   });
 });
+
+/**
+ * `mm_kill_switch_state` and each asset's `mm_kill_switch_asset_state{asset}`, scraped from the
+ * engine's metrics URL (printed on its start line).
+ */
+async function killGauges(p: { stdout: string }): Promise<Record<string, number>> {
+  const url = /metrics (http:\/\/\S+\/metrics)\./.exec(p.stdout)?.[1];
+  if (url === undefined) throw new Error(`no metrics URL in: ${p.stdout.slice(0, 300)}`);
+  const text = await (await fetch(url)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^mm_kill_switch_state (\S+)$/gm)) out.global = Number(m[1]);
+  for (const m of text.matchAll(/^mm_kill_switch_asset_state\{asset="([^"]+)"\} (\S+)$/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
 
 describe.concurrent('mm kill / mm resume errors', { timeout: ENGINE_TEST_TIMEOUT_MS }, () => {
   it('Redis unreachable: exit 1 with one clear line', async ({ expect }) => {

@@ -79,6 +79,9 @@ describe.sequential('mm optimizer / optimize / jobs on one Redis prefix', () => 
     expect(optimizer.stdout.trimEnd().split('\n')).toHaveLength(1);
     const logs = jsonLines(optimizer.stderr);
     expect(logs.some((l) => l.msg === 'optimizer started')).toBe(true);
+    // The optimizer's own logger: every line names the optimizer, never the engine.
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.every((l) => l.name === 'mm-optimizer')).toBe(true);
   });
 
   it('mm optimize runs a solve job: new, then existing with the same id and result', async () => {

@@ -1,28 +1,5 @@
 // Public surface of @mm/engine: curated named exports only.
 
-export {
-  type AssetConfig,
-  type CcxtVenueConfig,
-  type CredentialsConfig,
-  type EngineConfig,
-  EngineConfigError,
-  engineConfigSchema,
-  formatConfigPath,
-  type MetricsConfig,
-  type ModelParams,
-  type OrdersConfig,
-  parseEngineConfig,
-  type RedisConfig,
-  type RiskLimitsConfig,
-  type SimVenueConfig,
-  type VenueConfig,
-} from './config/engineConfigSchema.js';
-export { loadEngineConfig } from './config/loadEngineConfig.js';
-export {
-  type PortfolioConfig,
-  type PortfolioModel,
-  portfolioModelOf,
-} from './config/portfolioConfigSchema.js';
 export { LiveCovariance } from './decision/liveCovariance.js';
 export { PortfolioDecider } from './decision/PortfolioDecider.js';
 export { PortfolioQuoting, type TakerOrder } from './decision/portfolioQuoting.js';
@@ -31,10 +8,10 @@ export {
   Engine,
   type EngineDeps,
   type EngineStatus,
+  ledgerFileName,
   type ShutdownReport,
 } from './engine/Engine.js';
 export { type KillState, KillSwitch } from './engine/killSwitch.js';
-export { createLogger, type Logger, type LoggerOptions } from './engine/logger.js';
 export {
   type AcceptedUpdate,
   checkParamsUpdate,
@@ -46,7 +23,6 @@ export {
   ENGINE_METRIC_LABELS,
   type EngineMetrics,
 } from './metrics/engineMetrics.js';
-export { startMetricsServer } from './metrics/metricsServer.js';
 export type { AssetState, InvalidReason } from './model/assetState.js';
 export type { BookEvent, BookLevel } from './model/book.js';
 export { type LiveOrder, type LiveQuotes, NO_LIVE_QUOTES } from './model/liveQuotes.js';

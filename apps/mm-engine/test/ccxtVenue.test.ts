@@ -1,3 +1,4 @@
+import { type CcxtVenueConfig, ccxtVenueConfigSchema } from '@mm/config';
 import {
   AuthenticationError,
   BadSymbol,
@@ -16,7 +17,6 @@ import {
 } from 'ccxt';
 import { filter, firstValueFrom, type Observable, take, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CcxtVenueConfig, ccxtVenueConfigSchema } from '../src/config/engineConfigSchema.js';
 import type { BookEvent } from '../src/model/book.js';
 import { CcxtVenue, type CcxtVenueLogger, toVenueClientId } from '../src/venues/ccxt/CcxtVenue.js';
 import { classifyError, parseRetryAfterMs } from '../src/venues/ccxt/classifyError.js';

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { loadEngineConfig, portfolioModelOf } from '@mm/config';
 import { MultiPolicy, type PortfolioState, solvePortfolio } from '@mm/hjb-core';
 import { describe, expect, it } from 'vitest';
-import { loadEngineConfig } from '../src/config/loadEngineConfig.js';
-import { portfolioModelOf } from '../src/config/portfolioConfigSchema.js';
 import { bookLayout, portfolioSpecOf } from '../src/decision/portfolioSpecOf.js';
 
 const DEFAULT_CONFIG = fileURLToPath(new URL('../../../config/default.yaml', import.meta.url));

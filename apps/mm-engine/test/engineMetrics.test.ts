@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { createRng } from '@mm/simulator';
+import { type MetricsServer, startMetricsServer } from '@mm/telemetry';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,6 @@ import {
   TICK_TO_QUOTE_BUCKETS_SEC,
 } from '../src/metrics/engineMetrics.js';
 import { FillRateTracker } from '../src/metrics/fillRateTracker.js';
-import { type MetricsServer, startMetricsServer } from '../src/metrics/metricsServer.js';
 
 /** One sample line of the Prometheus text exposition format. */
 interface Sample {
@@ -262,28 +261,6 @@ describe('startMetricsServer', () => {
     expect((await fetch(`${server.url}/`)).status).toBe(404);
     expect((await fetch(`${server.url}/metricsx`)).status).toBe(404);
     expect((await fetch(`${server.url}/metrics`, { method: 'POST' })).status).toBe(405);
-  });
-
-  it('rejects naming host:port when the port is taken, and frees the port on close', async () => {
-    const registry = new Registry();
-    const first = await startMetricsServer({ port: 0, registry });
-    await expect(startMetricsServer({ port: first.port, registry })).rejects.toThrow(
-      `metrics server cannot listen on 127.0.0.1:${first.port}: EADDRINUSE`,
-    );
-    await first.close();
-    // The port is free again: something else can bind it.
-    const probe = createServer();
-    await new Promise<void>((resolve, reject) => {
-      probe.once('error', reject);
-      probe.listen(first.port, '127.0.0.1', resolve);
-    });
-    await new Promise((resolve) => probe.close(resolve));
-  });
-
-  it('rejects an invalid port naming it', async () => {
-    await expect(startMetricsServer({ port: 70_000, registry: new Registry() })).rejects.toThrow(
-      'port must be an integer in [0, 65535], got 70000',
-    );
   });
 });
 

@@ -1,15 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadEngineConfig, parseEngineConfig, readConfigFile } from '@mm/config';
 import { InProcessTransport } from '@mm/contracts';
+import { createLogger } from '@mm/telemetry';
 import ccxt from 'ccxt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
-import { loadEngineConfig } from '../src/config/loadEngineConfig.js';
 import { Engine } from '../src/engine/Engine.js';
-import { createLogger } from '../src/engine/logger.js';
 import { HyperliquidServer } from './support/hyperliquidServer.js';
 
 /** The example configs of ccxt venues in paper mode (examples/venues/). */
@@ -77,9 +75,7 @@ describe('examples/venues/hyperliquid-paper.yaml against the local Hyperliquid-p
     cleanups.push(() => rm(ledgerDir, { recursive: true, force: true }));
 
     // The example as shipped, pointed at the local server instead of the testnet.
-    const raw = parseYaml(
-      await readFile(path.join(EXAMPLES_DIR, 'hyperliquid-paper.yaml'), 'utf8'),
-    ) as {
+    const raw = (await readConfigFile(path.join(EXAMPLES_DIR, 'hyperliquid-paper.yaml'))) as {
       venues: Record<string, unknown>[];
     } & Record<string, unknown>;
     const config = parseEngineConfig({
@@ -94,7 +90,10 @@ describe('examples/venues/hyperliquid-paper.yaml against the local Hyperliquid-p
       ledger: { dir: ledgerDir },
     });
     const engine = await Engine.start(config, {
-      logger: createLogger({ level: process.env.DEBUG_EXAMPLE ? 'debug' : 'silent' }),
+      logger: createLogger({
+        name: 'mm-engine',
+        level: process.env.DEBUG_EXAMPLE ? 'debug' : 'silent',
+      }),
       transport: new InProcessTransport(),
       env: { HL_WALLET_ADDRESS: WALLET, HL_PRIVATE_KEY: PRIVATE_KEY },
     });

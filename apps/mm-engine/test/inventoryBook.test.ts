@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
+import { createLogger } from '@mm/telemetry';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InventoryBook } from '../src/engine/inventoryBook.js';
 import { KillSwitch } from '../src/engine/killSwitch.js';
-import { createLogger } from '../src/engine/logger.js';
 import { createEngineMetrics } from '../src/metrics/engineMetrics.js';
 import type { VenueFill } from '../src/venues/Venue.js';
 import { GatedLedger, tempFileLedger } from './support/ledgers.js';
@@ -54,7 +54,7 @@ async function openBook(options: { onApplied?: (fill: VenueFill) => void } = {})
     onApplied: options.onApplied ?? (() => {}),
     killSwitch,
     metrics: createEngineMetrics(),
-    log: createLogger({ level: 'debug', destination }),
+    log: createLogger({ name: 'mm-engine', level: 'debug', destination }),
     recorder: { sleep: async () => {} },
   });
   await book.recover([]);
@@ -167,7 +167,7 @@ describe('InventoryBook pending exposure', () => {
       onApplied: () => {},
       killSwitch: new KillSwitch(),
       metrics: createEngineMetrics(),
-      log: createLogger({ level: 'silent' }),
+      log: createLogger({ name: 'mm-engine', level: 'silent' }),
     });
     book.receive(makeFill({ fillId: 'early', sizeBase: 0.02 }));
     expect(book.queued).toBe(0);

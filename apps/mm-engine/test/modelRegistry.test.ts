@@ -1,8 +1,8 @@
+import { parseEngineConfig } from '@mm/config';
 import type { ParamsMessage } from '@mm/contracts';
 import type { MarketState } from '@mm/hjb-core';
+import { createLogger } from '@mm/telemetry';
 import { describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
-import { createLogger } from '../src/engine/logger.js';
 import { ModelRegistry } from '../src/engine/modelRegistry.js';
 import { policyFromConfig } from '../src/engine/policyFromConfig.js';
 import { createEngineMetrics, type EngineMetrics } from '../src/metrics/engineMetrics.js';
@@ -56,7 +56,7 @@ function registry() {
     config,
     feedVenueOf: () => 'sim',
     metrics,
-    log: createLogger({ level: 'silent' }),
+    log: createLogger({ name: 'mm-engine', level: 'silent' }),
     nowMs: () => NOW,
   });
   return { metrics, models };

@@ -1,11 +1,7 @@
+import { type AssetConfig, assetConfigSchema, simVenueConfigSchema } from '@mm/config';
 import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import {
-  type AssetConfig,
-  assetConfigSchema,
-  simVenueConfigSchema,
-} from '../src/config/engineConfigSchema.js';
 import type { OrderAction } from '../src/model/orderAction.js';
 import type { QuoteSide } from '../src/model/quote.js';
 import { OrderManager, type OrderManagerOptions } from '../src/orders/OrderManager.js';

@@ -1,6 +1,6 @@
+import { assetConfigSchema, simVenueConfigSchema } from '@mm/config';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { assetConfigSchema, simVenueConfigSchema } from '../src/config/engineConfigSchema.js';
 import type { BookEvent } from '../src/model/book.js';
 import { OrderManager } from '../src/orders/OrderManager.js';
 import type { OrderEvent } from '../src/orders/orderEvent.js';

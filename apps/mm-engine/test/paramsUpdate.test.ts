@@ -1,6 +1,6 @@
+import { type AssetConfig, parseEngineConfig, positionLimitLotsOf } from '@mm/config';
 import type { ParamsMessage } from '@mm/contracts';
 import { describe, expect, it } from 'vitest';
-import { type AssetConfig, parseEngineConfig } from '../src/config/engineConfigSchema.js';
 import { checkParamsUpdate } from '../src/engine/paramsUpdate.js';
 
 const model = { A: 1, k: 2, sigma: 0.1, gamma: 0.5 };
@@ -38,7 +38,7 @@ const config = parseEngineConfig({
 const NOW = 1_800_000_000_000;
 const ctx = {
   assets: config.assets,
-  positionLimitLots: (a: AssetConfig) => a.positionLimitLots ?? config.risk.positionLimitLots,
+  positionLimitLots: (a: AssetConfig) => positionLimitLotsOf(config, a),
   maxChangeFactor: 10,
   nowMs: NOW,
 };

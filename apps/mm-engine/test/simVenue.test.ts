@@ -1,11 +1,11 @@
-import { VirtualTimeScheduler } from 'rxjs';
-import { describe, expect, it } from 'vitest';
 import {
   type AssetConfig,
   assetConfigSchema,
   type SimVenueConfig,
   simVenueConfigSchema,
-} from '../src/config/engineConfigSchema.js';
+} from '@mm/config';
+import { VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import type { BookEvent } from '../src/model/book.js';
 import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
 import { SimVenue, type SimVenueDeps } from '../src/venues/sim/SimVenue.js';

@@ -1,11 +1,11 @@
-import { VirtualTimeScheduler } from 'rxjs';
-import { describe, expect, it } from 'vitest';
 import {
   type AssetConfig,
   assetConfigSchema,
   type SimVenueConfig,
   simVenueConfigSchema,
-} from '../src/config/engineConfigSchema.js';
+} from '@mm/config';
+import { VirtualTimeScheduler } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { simStartingPositionsBase } from '../src/engine/createVenue.js';
 import type { BookEvent } from '../src/model/book.js';
 import { SimVenue } from '../src/venues/sim/SimVenue.js';

@@ -1,11 +1,17 @@
-import { RedisTransport, type Transport } from '@mm/contracts';
-import { type EngineConfig, loadEngineConfig, startMetricsServer } from '@mm/engine';
+import type { OptimizerConfig } from '@mm/config';
+import {
+  type EngineConfig,
+  JOB_TYPES,
+  type JobType,
+  loadEngineConfig,
+  positionLimitLotsOf,
+} from '@mm/config';
+import { displayUrl, RedisTransport, type Transport } from '@mm/contracts';
+import type { Logger } from '@mm/telemetry';
+import { startMetricsServer } from '@mm/telemetry';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { OptimizerConfig } from './config/optimizerConfigSchema.js';
 import type { CalibrateResult } from './jobs/jobSchemas.js';
-import { JOB_TYPES, type JobType } from './jobs/jobTypes.js';
 import {
   createOptimizerMetrics,
   type FailureReason,
@@ -82,7 +88,7 @@ async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
     redis.disconnect();
     throw new OptimizerStartError(
       'REDIS_UNREACHABLE',
-      `Redis at ${url} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
+      `Redis at ${displayUrl(url)} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
     );
   } finally {
     clearTimeout(timer);
@@ -315,7 +321,7 @@ export class Optimizer {
         asset: c.asset,
         ...c.model,
         gamma: asset.model.gamma,
-        qMax: Math.min(asset.qMaxLots, asset.positionLimitLots ?? engine.risk.positionLimitLots),
+        qMax: Math.min(asset.qMaxLots, positionLimitLotsOf(engine, asset)),
         quoteSizeLots: asset.quoteSizeLots,
       });
     }

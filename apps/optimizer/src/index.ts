@@ -1,14 +1,17 @@
 // Public surface of @mm/optimizer: curated named exports only.
 
-export { loadOptimizerConfig } from './config/loadOptimizerConfig.js';
+// The optimizer's config and job types are defined in @mm/config; re-exported as its surface.
 export {
-  formatOptimizerConfigPath,
+  isJobType,
+  JOB_TYPES,
+  type JobType,
+  loadOptimizerConfig,
   type OptimizerConfig,
   OptimizerConfigError,
   type OptimizerConfigInput,
   optimizerConfigSchema,
   parseOptimizerConfig,
-} from './config/optimizerConfigSchema.js';
+} from '@mm/config';
 export { EmbeddedOptimizer, type EmbeddedOptimizerDeps } from './embedded/EmbeddedOptimizer.js';
 export { jobIdFor } from './jobs/jobId.js';
 export {
@@ -23,7 +26,6 @@ export {
   parseJobData,
   type SolveResult,
 } from './jobs/jobSchemas.js';
-export { isJobType, JOB_TYPES, type JobType } from './jobs/jobTypes.js';
 export {
   createOptimizerMetrics,
   FAILURE_REASONS,

@@ -1,6 +1,6 @@
+import { parseOptimizerConfig } from '@mm/config';
 import { InProcessTransport, type Message, streamNames } from '@mm/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseOptimizerConfig } from '../src/config/optimizerConfigSchema.js';
 import { EmbeddedOptimizer } from '../src/embedded/EmbeddedOptimizer.js';
 import { engineConfigFor, memoryLogger } from './support/configs.js';
 import { sleep } from './support/redis.js';

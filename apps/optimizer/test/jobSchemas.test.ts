@@ -1,8 +1,8 @@
+import { JOB_TYPES, type JobType } from '@mm/config';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, jobIdFor } from '../src/jobs/jobId.js';
 import { JobDataError, MAX_CANDIDATES, MAX_PATHS, parseJobData } from '../src/jobs/jobSchemas.js';
-import { JOB_TYPES, type JobType } from '../src/jobs/jobTypes.js';
 import { JobContextError, runJob } from '../src/processors/index.js';
 import { throttleProgress } from '../src/processors/progress.js';
 

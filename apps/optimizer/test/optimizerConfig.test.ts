@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadOptimizerConfig, OptimizerConfigError, parseOptimizerConfig } from '@mm/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOptimizerConfig } from '../src/config/loadOptimizerConfig.js';
-import { OptimizerConfigError, parseOptimizerConfig } from '../src/config/optimizerConfigSchema.js';
 import { InvalidJobDataError } from '../src/queue/enqueue.js';
 import {
   deepMerge,

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { makeParamsPayloadSchema, type ParamsMessage } from '@mm/contracts';
-import { checkParamsUpdate, loadEngineConfig } from '@mm/engine';
+import { makeParamsPayloadSchema } from '@mm/contracts';
 import { glftProblem, gueantQuote, solveStationaryExponential } from '@mm/hjb-core';
 import { describe, expect, it } from 'vitest';
-import { parseJobData, type SolveJobData, type SolveResult } from '../src/jobs/jobSchemas.js';
+import { parseJobData, type SolveJobData } from '../src/jobs/jobSchemas.js';
 import { runSolve } from '../src/processors/solve.js';
 
 const NOW_MS = 1_700_000_000_000;
@@ -181,8 +179,6 @@ describe('runSolve: several assets', () => {
 });
 
 describe('runSolve: the params payload', () => {
-  const defaultConfig = fileURLToPath(new URL('../../../config/default.yaml', import.meta.url));
-
   it('passes the contract schema; validUntil = nowMs + validForSec s; no phi', async () => {
     const r = await runSolve(
       parse({ assets: [{ ...hft, qMax: 5 }], validForSec: 60 }),
@@ -222,32 +218,6 @@ describe('runSolve: the params payload', () => {
     expect(r.models[1]!.exact!.halfSpread).toBeGreaterThan(r.models[0]!.exact!.halfSpread);
     expect(r.params.assets.map((a) => a.regime)).toEqual(['calm', 'storm']);
     expect(r.paramsValid).toBe(true);
-  });
-
-  it("the engine's update check accepts the payload built from its default config", async () => {
-    const config = await loadEngineConfig(defaultConfig);
-    const assets = config.assets.map((a) => ({
-      asset: a.symbol,
-      ...a.model,
-      qMax: a.qMaxLots,
-      quoteSizeLots: a.quoteSizeLots,
-    }));
-    const r: SolveResult = await runSolve(parse({ assets }), () => {}, NOW_MS);
-    expect(r.models.every((m) => m.valid)).toBe(true);
-    const message: ParamsMessage = {
-      v: 1,
-      type: 'params',
-      ts: NOW_MS,
-      source: 'optimizer',
-      payload: r.params,
-    };
-    const check = checkParamsUpdate(message, {
-      assets: config.assets,
-      positionLimitLots: (a) => a.positionLimitLots ?? config.risk.positionLimitLots,
-      maxChangeFactor: 10,
-      nowMs: NOW_MS + 1,
-    });
-    expect(check.ok).toBe(true);
   });
 
   it('rejects nowMs that is not integer epoch ms', async () => {

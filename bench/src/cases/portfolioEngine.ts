@@ -1,11 +1,10 @@
+import { type EngineConfig, parseEngineConfig } from '@mm/config';
 import {
   assetPipeline,
   type BookEvent,
   bookLayout,
   createEngineMetrics,
-  type EngineConfig,
   PortfolioQuoting,
-  parseEngineConfig,
   policyFromConfig,
 } from '@mm/engine';
 import { of, Subject, type Subscription } from 'rxjs';

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { displayUrl } from './displayUrl.js';
 import { InProcessTransport } from './inProcessTransport.js';
 import { RedisTransport, type RedisTransportOptions } from './redisTransport.js';
 import type { Transport, TransportKind } from './transport.js';
@@ -45,7 +46,7 @@ export async function connectTransport(options: ConnectOptions): Promise<Connect
     return { kind: 'redis', transport: new RedisTransport(client, options) };
   } catch (e) {
     client.disconnect();
-    const reason = `Redis at ${options.url} unreachable (${e instanceof Error ? e.message : String(e)})`;
+    const reason = `Redis at ${displayUrl(options.url)} unreachable (${e instanceof Error ? e.message : String(e)})`;
     return {
       kind: 'in-process',
       transport: new InProcessTransport(options),

@@ -8,6 +8,7 @@ export {
   encode,
 } from './codec.js';
 export { type Connected, type ConnectOptions, connectTransport } from './connectTransport.js';
+export { displayUrl } from './displayUrl.js';
 export { type BusError, type BusErrorCode, busError } from './errors.js';
 export { InProcessTransport } from './inProcessTransport.js';
 export {

@@ -1,12 +1,12 @@
 import {
   type ControlMessage,
+  displayUrl,
   ENVELOPE_VERSION,
   encode,
   STREAM_FIELD,
   streamNames,
 } from '@mm/contracts';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -28,7 +28,7 @@ export const killKey = (prefix: string) => `mm:${prefix}:kill`;
 
 async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
   if (flags.config !== undefined) {
-    const { loadEngineConfig } = await import('@mm/engine');
+    const { loadEngineConfig } = await import('@mm/config');
     const config = await loadEngineConfig(flags.config);
     if (flags.asset !== undefined && !config.assets.some((a) => a.symbol === flags.asset)) {
       throw new Error(

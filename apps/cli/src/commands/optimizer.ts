@@ -1,5 +1,5 @@
+import { displayUrl } from '@mm/contracts';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { say } from './optimize.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
@@ -38,7 +38,8 @@ async function runOptimizer(flags: OptimizerFlags): Promise<void> {
         `option "--metrics-port": expected an integer in [0, 65535] (0: a free port), got ${JSON.stringify(flags.metricsPort)}`,
       );
   }
-  const { createLogger, EngineConfigError } = await import('@mm/engine');
+  const { EngineConfigError } = await import('@mm/config');
+  const { createLogger } = await import('@mm/telemetry');
   const { InvalidJobDataError, loadOptimizerConfig, Optimizer, OptimizerConfigError } =
     await import('@mm/optimizer');
   let config: Awaited<ReturnType<typeof loadOptimizerConfig>>;
@@ -51,7 +52,11 @@ async function runOptimizer(flags: OptimizerFlags): Promise<void> {
   if (metricsPort !== undefined)
     config = { ...config, metrics: { ...config.metrics, port: metricsPort } };
   // Logs are JSON lines on stderr; stdout carries the start and stop lines.
-  const logger = createLogger({ level, destination: process.stderr }).child({ app: 'optimizer' });
+  const logger = createLogger({
+    name: 'mm-optimizer',
+    level,
+    destination: process.stderr,
+  }).child({ app: 'optimizer' });
   // Signals are caught from here on: one during start-up stops the optimizer once it is up.
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (s: NodeJS.Signals) => {

@@ -170,7 +170,7 @@ function fail(message: string): void {
 }
 
 async function printQuotes(flags: QuotesFlags): Promise<void> {
-  const { EngineConfigError, loadEngineConfig } = await import('@mm/engine');
+  const { EngineConfigError, loadEngineConfig } = await import('@mm/config');
   let config: Awaited<ReturnType<typeof loadEngineConfig>>;
   try {
     config = await loadEngineConfig(flags.config);

@@ -45,7 +45,7 @@ interface SideOptimizer {
 async function startSideOptimizer(
   path: string,
   engine: import('@mm/engine').Engine,
-  logger: import('@mm/engine').Logger,
+  logger: import('@mm/telemetry').Logger,
 ): Promise<SideOptimizer> {
   const { EmbeddedOptimizer, loadOptimizerConfig, Optimizer } = await import('@mm/optimizer');
   const loaded = await loadOptimizerConfig(path);
@@ -133,7 +133,9 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     );
   }
   // Loaded on use: the engine (venues, Redis, metrics) is heavy for the other commands.
-  const { createLogger, Engine, EngineConfigError, loadEngineConfig } = await import('@mm/engine');
+  const { EngineConfigError, loadEngineConfig } = await import('@mm/config');
+  const { createLogger } = await import('@mm/telemetry');
+  const { Engine } = await import('@mm/engine');
   let config: Awaited<ReturnType<typeof loadEngineConfig>>;
   try {
     config = await loadEngineConfig(flags.config);
@@ -153,7 +155,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   } catch (e) {
     return fail(command, `option "--log-file": ${e instanceof Error ? e.message : String(e)}`);
   }
-  const logger = createLogger({ level, destination: logs.stream });
+  const logger = createLogger({ name: 'mm-engine', level, destination: logs.stream });
   // Signals are caught from here on: one during start-up stops the engine as soon as it is up
   // (every order canceled), instead of killing the process with orders resting.
   let stopWith: (reason: string) => void = () => {};
@@ -254,12 +256,12 @@ const FLAG_OF_PATH: Readonly<Record<string, string>> = {
  * schema itself; a message naming the flag when one is invalid.
  */
 async function withFlagOverrides(
-  config: import('@mm/engine').EngineConfig,
+  config: import('@mm/config').EngineConfig,
   flags: RunFlags,
-): Promise<import('@mm/engine').EngineConfig | string> {
+): Promise<import('@mm/config').EngineConfig | string> {
   if (flags.redis === undefined && flags.prefix === undefined && flags.metricsPort === undefined)
     return config;
-  const { EngineConfigError, parseEngineConfig } = await import('@mm/engine');
+  const { EngineConfigError, parseEngineConfig } = await import('@mm/config');
   const port = flags.metricsPort === undefined ? undefined : Number(flags.metricsPort);
   if (flags.metricsPort !== undefined && !/^\s*\d+\s*$/.test(flags.metricsPort)) {
     return `option "--metrics-port": expected an integer port in [0, 65535] (0: any free port), got ${JSON.stringify(flags.metricsPort)}`;

@@ -1,4 +1,4 @@
-import type { AssetConfig, EngineConfig } from '@mm/engine';
+import type { AssetConfig, EngineConfig } from '@mm/config';
 import type { GlftModelParams } from '@mm/hjb-core';
 
 /**

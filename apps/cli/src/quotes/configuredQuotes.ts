@@ -1,4 +1,5 @@
-import { type EngineConfig, policyFromConfig } from '@mm/engine';
+import type { EngineConfig } from '@mm/config';
+import { policyFromConfig } from '@mm/engine';
 import type { TextTable } from '../quoteTable.js';
 import { flatBookMid } from './assetModel.js';
 

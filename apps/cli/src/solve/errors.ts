@@ -1,3 +1,4 @@
+import { formatPath } from '@mm/config';
 import type { z } from 'zod';
 
 /** The `model` values of `mm solve`, in the order error messages list them. */
@@ -25,14 +26,6 @@ export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   return value === undefined
     ? `${field}: missing (${issue.message})`
     : `${field}: ${issue.message}, got ${describeValue(value)}`;
-}
-
-/** A field path as written in JSON terms: `assets[1].A`, `corr[0][2]`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : `${out === '' ? '' : '.'}${String(key)}`;
-  return out;
 }
 
 function valueAt(input: unknown, path: readonly string[]): unknown {

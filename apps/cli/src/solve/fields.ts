@@ -1,16 +1,13 @@
+import { finiteNonNegative, finiteNumber, finitePositive } from '@mm/config';
 import { z } from 'zod';
 
 /** Largest accepted inventory bound: the grid has `2 qMax + 1` levels. */
 export const MAX_QMAX = 10_000;
 
-/** A finite JSON number satisfying `ok`; `what` completes "expected a finite number...". */
-export function num(what = '', ok: (v: number) => boolean = () => true) {
-  const message = `expected a finite number${what}`;
-  return z.number({ error: message }).refine(ok, { error: message });
-}
-
-export const positive = () => num(' > 0', (v) => v > 0);
-export const nonNegative = () => num(' >= 0', (v) => v >= 0);
+/** Data fields (`expected a finite number...`), shared with the job and backtest schemas. */
+export const num = finiteNumber;
+export const positive = () => finitePositive();
+export const nonNegative = finiteNonNegative;
 
 export const qMax = z
   .number({ error: `expected an integer in [1, ${MAX_QMAX}]` })

@@ -1,3 +1,4 @@
+import type { EngineConfig, ModelParams, PortfolioModel } from '@mm/config';
 import {
   IndependentPolicy,
   MultiPolicy,
@@ -10,8 +11,6 @@ import {
   resolvePortfolio,
   solvePortfolio,
 } from '@mm/hjb-core';
-import type { EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
-import type { PortfolioModel } from '../config/portfolioConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';

@@ -1,6 +1,10 @@
+import {
+  type EngineConfig,
+  hedgingEnabled,
+  type ModelParams,
+  type PortfolioModel,
+} from '@mm/config';
 import { type PortfolioSpec, portfolioCovariance } from '@mm/hjb-core';
-import type { EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
-import { hedgingEnabled, type PortfolioModel } from '../config/portfolioConfigSchema.js';
 
 /**
  * Which assets the portfolio decides for and where: the configured assets some venue quotes, in

@@ -1,17 +1,17 @@
+import type { EngineConfig } from '@mm/config';
 import type { StreamNames, Transport } from '@mm/contracts';
 import { ENVELOPE_VERSION } from '@mm/contracts';
+import type { Logger } from '@mm/telemetry';
+import { startMetricsServer } from '@mm/telemetry';
 import type { Registry } from 'prom-client';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
 import { createEngineMetrics, type EngineMetrics } from '../metrics/engineMetrics.js';
-import { startMetricsServer } from '../metrics/metricsServer.js';
 import type { Venue, VenueFill } from '../venues/Venue.js';
 import { sessionTag } from './clientIds.js';
 import { applyControl, EngineBus, KILL_KEY_POLL_MS, reportKillSwitch } from './engineBus.js';
 import { type EngineStatus, StatusReporter } from './engineStatus.js';
 import { InventoryBook } from './inventoryBook.js';
 import { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 import { ModelRegistry } from './modelRegistry.js';
 import { openFillLedger } from './openFillLedger.js';
 import { QuotingLegs } from './quotingLegs.js';
@@ -213,7 +213,7 @@ export class Engine {
       },
       onControl: (m) => applyControl(m, { killSwitch: this.killSwitch, assets, log }),
     });
-    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log));
+    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log, [...assets]));
     this.reporter = new StatusReporter({
       config,
       bus,

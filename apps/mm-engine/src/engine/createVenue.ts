@@ -1,8 +1,8 @@
+import type { AssetConfig, SimVenueConfig, VenueConfig } from '@mm/config';
+import type { Logger } from '@mm/telemetry';
 import type { SchedulerLike } from 'rxjs';
-import type { AssetConfig, SimVenueConfig, VenueConfig } from '../config/engineConfigSchema.js';
 import { SimVenue } from '../venues/sim/SimVenue.js';
 import type { Venue } from '../venues/Venue.js';
-import type { Logger } from './logger.js';
 
 export interface VenueContext {
   scheduler: SchedulerLike;

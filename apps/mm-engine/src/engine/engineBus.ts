@@ -1,17 +1,18 @@
+import type { RedisConfig } from '@mm/config';
 import {
   type Subscription as BusSubscription,
   connectTransport,
+  displayUrl,
   type Message,
   type StreamNames,
   streamNames,
   type Transport,
 } from '@mm/contracts';
+import type { Logger } from '@mm/telemetry';
 import { Redis } from 'ioredis';
 import type { Subscription } from 'rxjs';
-import type { RedisConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 
 /** How often the kill key is read while the engine runs, ms. */
 export const KILL_KEY_POLL_MS = 250;
@@ -73,7 +74,7 @@ export class EngineBus {
     if (transport.kind === 'redis') {
       client = new Redis(redis.url, { maxRetriesPerRequest: 2, protocol: 2, lazyConnect: false });
       client.on('error', (e) => log.debug({ err: e.message }, 'redis client error'));
-      log.info({ url: redis.url, prefix: redis.prefix }, 'Redis transport');
+      log.info({ url: displayUrl(redis.url), prefix: redis.prefix }, 'Redis transport');
     }
     return new EngineBus(transport, client, redis.prefix, log);
   }
@@ -155,16 +156,22 @@ export function applyControl(
   log.warn({ command, asset: asset ?? 'all', reason: why }, 'control command');
 }
 
-/** Report the kill switch: the `mm_kill_switch_state` gauge and a log line on hold and release. */
+/**
+ * Report the kill switch: the global `mm_kill_switch_state` gauge, one
+ * `mm_kill_switch_asset_state{asset}` per configured asset (its own kill), and a log line on
+ * hold and release.
+ */
 export function reportKillSwitch(
   killSwitch: KillSwitch,
   metrics: EngineMetrics,
   log: Logger,
+  assets: readonly string[],
 ): Subscription {
   let held = false;
   return killSwitch.changes().subscribe((s) => {
     const killed = s.global.size > 0;
     metrics.killSwitch.set(killed ? 1 : 0);
+    for (const asset of assets) metrics.killSwitchAsset.set({ asset }, s.assets.has(asset) ? 1 : 0);
     if (s.global.size > 0 || s.assets.size > 0) {
       held = true;
       log.warn(

@@ -1,5 +1,5 @@
+import type { EngineConfig } from '@mm/config';
 import { ENVELOPE_VERSION } from '@mm/contracts';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { EngineBus } from './engineBus.js';
 import type { InventoryBook } from './inventoryBook.js';

@@ -1,3 +1,4 @@
+import type { Logger } from '@mm/telemetry';
 import { BehaviorSubject, firstValueFrom, type Observable, timeout } from 'rxjs';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { PortfolioInventory } from '../model/portfolioInventory.js';
@@ -8,7 +9,6 @@ import { type RecoveryVenue, recoverFills } from '../portfolio/recoverFills.js';
 import type { Venue, VenueFill } from '../venues/Venue.js';
 import { type FillOutcome, FillRecorder } from './fillRecorder.js';
 import type { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 import { PendingLots } from './pendingLots.js';
 
 /** How far before a venue's last recorded fill recovery asks the venue from, ms. */

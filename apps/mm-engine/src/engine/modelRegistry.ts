@@ -1,8 +1,13 @@
+import {
+  type AssetConfig,
+  type EngineConfig,
+  type ModelParams,
+  positionLimitLotsOf,
+} from '@mm/config';
 import type { Message } from '@mm/contracts';
 import type { Policy } from '@mm/hjb-core';
-import type { AssetConfig, EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
+import type { Logger } from '@mm/telemetry';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
-import type { Logger } from './logger.js';
 import { checkParamsUpdate } from './paramsUpdate.js';
 import { policyFromConfig, SwappablePolicy } from './policyFromConfig.js';
 import { RegimeTracker } from './regimeTracker.js';
@@ -109,7 +114,7 @@ export class ModelRegistry {
     const { config, metrics, log } = this.options;
     const result = checkParamsUpdate(message, {
       assets: config.assets,
-      positionLimitLots: (a) => a.positionLimitLots ?? config.risk.positionLimitLots,
+      positionLimitLots: (a) => positionLimitLotsOf(config, a),
       maxChangeFactor: config.maxParamChangeFactor,
       nowMs: this.options.nowMs(),
     });

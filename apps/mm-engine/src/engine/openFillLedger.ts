@@ -1,11 +1,11 @@
+import type { EngineConfig } from '@mm/config';
+import type { Logger } from '@mm/telemetry';
 import { Redis } from 'ioredis';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import { FailoverFillLedger, ledgerRedisOptions } from '../portfolio/FailoverFillLedger.js';
 import { FileFillLedger } from '../portfolio/FileFillLedger.js';
 import type { FillLedger } from '../portfolio/FillLedger.js';
 import { RedisFillLedger } from '../portfolio/RedisFillLedger.js';
-import type { Logger } from './logger.js';
 
 /**
  * The embedded ledger's file name for a deployment prefix: letters, digits, `.` and `-` kept,

@@ -1,6 +1,6 @@
+import type { AssetConfig, ModelParams } from '@mm/config';
 import type { AssetParams, ParamsMessage } from '@mm/contracts';
 import type { Policy } from '@mm/hjb-core';
-import type { AssetConfig, ModelParams } from '../config/engineConfigSchema.js';
 import { policyFromConfig } from './policyFromConfig.js';
 
 /** A parameter update ready to apply: the new model and policy per asset. */

@@ -1,3 +1,4 @@
+import type { AssetConfig, ModelParams } from '@mm/config';
 import {
   type Control,
   ExactPolicy,
@@ -9,7 +10,6 @@ import {
   type PolicyName,
   type SeedPolicyConfig,
 } from '@mm/hjb-core';
-import type { AssetConfig, ModelParams } from '../config/engineConfigSchema.js';
 
 /** The seed's session length, seconds: its grid search and heuristic are defined over a day. */
 const SEED_HORIZON_SEC = 86_400;

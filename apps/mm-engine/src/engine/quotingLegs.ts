@@ -1,6 +1,11 @@
+import {
+  type AssetConfig,
+  type EngineConfig,
+  portfolioModelOf,
+  positionLimitLotsOf,
+} from '@mm/config';
+import type { Logger } from '@mm/telemetry';
 import { Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
-import type { AssetConfig, EngineConfig } from '../config/engineConfigSchema.js';
-import { portfolioModelOf } from '../config/portfolioConfigSchema.js';
 import { PortfolioQuoting } from '../decision/portfolioQuoting.js';
 import { bookLayout } from '../decision/portfolioSpecOf.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
@@ -11,7 +16,6 @@ import type { QuoteSide } from '../model/quote.js';
 import { assetPipeline } from '../pipeline/assetPipeline.js';
 import type { InventoryBook } from './inventoryBook.js';
 import type { KillSwitch } from './killSwitch.js';
-import type { Logger } from './logger.js';
 import type { ModelRegistry } from './modelRegistry.js';
 import type { SwappablePolicy } from './policyFromConfig.js';
 import type { VenueSession } from './venueSession.js';
@@ -126,7 +130,7 @@ export class QuotingLegs {
           policy: leg.policy,
           quote: portfolio.quoteFor(symbol, venueName, Math.max(asset.tickSize, market.tickSize)),
           limits: {
-            positionLimitLots: asset.positionLimitLots ?? config.risk.positionLimitLots,
+            positionLimitLots: positionLimitLotsOf(config, asset),
             portfolioNotionalLimit: config.risk.portfolioNotionalLimit,
             staleDataTimeoutMs: config.risk.staleDataTimeoutMs,
             priceBandBps: config.risk.priceBandBps,

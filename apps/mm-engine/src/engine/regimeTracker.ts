@@ -1,5 +1,5 @@
+import type { AssetRegimeConfig } from '@mm/config';
 import { MarkovSwitchingFilter } from '@mm/regime';
-import type { AssetRegimeConfig } from '../config/engineConfigSchema.js';
 
 /**
  * The volatility regime of one asset: Hamilton's filter on the mid (each regime's `model.sigma`

@@ -1,5 +1,6 @@
+import type { EngineConfig } from '@mm/config';
+import type { Logger } from '@mm/telemetry';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { OrderAction } from '../model/orderAction.js';
 import type { QuoteSide } from '../model/quote.js';
@@ -8,7 +9,6 @@ import type { VenuePositionsReport } from '../portfolio/reconcile.js';
 import type { Venue, VenueFill, VenueOrder } from '../venues/Venue.js';
 import { tagAction } from './clientIds.js';
 import { createVenue } from './createVenue.js';
-import type { Logger } from './logger.js';
 
 /** Rounds of "list open orders, cancel them" at shutdown before orders count as left open. */
 export const SHUTDOWN_CANCEL_ATTEMPTS = 5;

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { loadEngineConfig, parseEngineConfig } from '@mm/config';
+import { createLogger } from '@mm/telemetry';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../../src/config/engineConfigSchema.js';
-import { loadEngineConfig } from '../../src/config/loadEngineConfig.js';
 import { Engine } from '../../src/engine/Engine.js';
-import { createLogger } from '../../src/engine/logger.js';
 import { deletePrefix, requireRedis, uniquePrefix } from '../support/redis.js';
 
 const DEFAULT_CONFIG = fileURLToPath(new URL('../../../../config/default.yaml', import.meta.url));
@@ -51,7 +50,7 @@ describe('the default config (config/default.yaml) for a while', () => {
       },
     });
     const engine = await Engine.start(config, {
-      logger: createLogger({ level: 'info', destination }),
+      logger: createLogger({ name: 'mm-engine', level: 'info', destination }),
     });
     let maxAbsInventory = 0;
     let quotedSamples = 0;

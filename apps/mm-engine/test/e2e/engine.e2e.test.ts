@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { type EngineConfig, parseEngineConfig } from '@mm/config';
 import { ENVELOPE_VERSION, encode, STREAM_FIELD, streamNames } from '@mm/contracts';
+import { createLogger } from '@mm/telemetry';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineConfig, parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
-import { createLogger } from '../../src/engine/logger.js';
 import { metricValue, until } from '../support/e2e.js';
 import { deletePrefix, requireRedis, uniquePrefix } from '../support/redis.js';
 
@@ -80,7 +80,7 @@ function memoryLogger() {
       cb();
     },
   });
-  return { logger: createLogger({ level: 'debug', destination }), lines };
+  return { logger: createLogger({ name: 'mm-engine', level: 'debug', destination }), lines };
 }
 
 const quoting = (engine: Engine) =>

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { type EngineConfig, parseEngineConfig } from '@mm/config';
+import { createLogger } from '@mm/telemetry';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineConfig, parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
-import { createLogger } from '../../src/engine/logger.js';
 import { metricValue, until } from '../support/e2e.js';
 import { deletePrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
@@ -30,7 +30,7 @@ function errorLogger() {
       cb();
     },
   });
-  return { logger: createLogger({ level: 'info', destination }), errors, lines };
+  return { logger: createLogger({ name: 'mm-engine', level: 'info', destination }), errors, lines };
 }
 
 const RISK = {

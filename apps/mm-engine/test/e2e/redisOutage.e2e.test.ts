@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { parseEngineConfig } from '@mm/config';
 import { streamNames } from '@mm/contracts';
+import { createLogger } from '@mm/telemetry';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
-import { createLogger } from '../../src/engine/logger.js';
 import { type PrivateRedis, startPrivateRedis } from '../support/privateRedis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +70,7 @@ describe('engine through a Redis outage', () => {
       snapshotIntervalMs: 100,
     });
     const engine = await Engine.start(config, {
-      logger: createLogger({ level: 'info', destination }),
+      logger: createLogger({ name: 'mm-engine', level: 'info', destination }),
     });
     const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     client.on('error', () => {});

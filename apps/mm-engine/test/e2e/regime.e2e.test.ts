@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { parseEngineConfig } from '@mm/config';
+import { createLogger } from '@mm/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
-import { createLogger } from '../../src/engine/logger.js';
 import { SimVenue } from '../../src/venues/sim/SimVenue.js';
 
 /**
@@ -68,7 +68,7 @@ describe('engine with volatility regimes (simulated Markov-switching market)', (
       ledger: { dir },
     });
     const engine = await Engine.start(config, {
-      logger: createLogger({ level: 'info', destination }),
+      logger: createLogger({ name: 'mm-engine', level: 'info', destination }),
     });
     const venue = engine.venue('sim');
     expect(venue).toBeInstanceOf(SimVenue);

@@ -1,5 +1,4 @@
-import { type EngineConfig, parseEngineConfig } from '../../src/config/engineConfigSchema.js';
-import { portfolioModelOf } from '../../src/config/portfolioConfigSchema.js';
+import { type EngineConfig, parseEngineConfig, portfolioModelOf } from '@mm/config';
 import { PortfolioQuoting, type TakerOrder } from '../../src/decision/portfolioQuoting.js';
 import { bookLayout } from '../../src/decision/portfolioSpecOf.js';
 import { policyFromConfig } from '../../src/engine/policyFromConfig.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { JobType } from '@mm/config';
 import { parseJobData } from './jobSchemas.js';
-import type { JobType } from './jobTypes.js';
 
 /**
  * JSON with object keys sorted at every level (arrays keep their order), so equal data gives

@@ -1,7 +1,16 @@
 import type { PolicyComparison } from '@mm/backtest';
 import { backtestConfigSchema } from '@mm/backtest/run';
+import {
+  finiteNonNegative,
+  finiteNumber,
+  finitePositive,
+  formatPath,
+  integerIn,
+  isJobType,
+  JOB_TYPES,
+  type JobType,
+} from '@mm/config';
 import { z } from 'zod';
-import { isJobType, JOB_TYPES, type JobType } from './jobTypes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Bounds: what one job may ask for. A job above them is bad data (fails at once), not slow work.
@@ -24,22 +33,10 @@ export const MAX_STREAM_ENTRIES = 2_000_000;
 // Field builders (messages say what was expected; `parseJobData` adds the path and the value)
 // ---------------------------------------------------------------------------------------------
 
-function num(what = '', ok: (v: number) => boolean = () => true) {
-  const message = `expected a finite number${what}`;
-  return z
-    .number({ error: message })
-    .refine((v) => Number.isFinite(v) && ok(v), { error: message });
-}
-const finite = () => num();
-const positive = (max = Number.MAX_VALUE) =>
-  num(max === Number.MAX_VALUE ? ' > 0' : ` in (0, ${max}]`, (v) => v > 0 && v <= max);
-const nonNegative = () => num(' >= 0', (v) => v >= 0);
-function int(min: number, max: number) {
-  const message = `expected an integer in [${min}, ${max}]`;
-  return z
-    .number({ error: message })
-    .refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: message });
-}
+const finite = () => finiteNumber();
+const positive = finitePositive;
+const nonNegative = finiteNonNegative;
+const int = integerIn;
 const name = () =>
   z
     .string({ error: 'expected a non-empty string (at most 128 characters)' })
@@ -494,13 +491,6 @@ export type ParsedJobData<T extends JobType> =
       message: string;
     };
 
-/** `a.b[2].c` */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out;
-}
-
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let v = input;
   for (const p of path) {
@@ -548,11 +538,11 @@ export function parseJobData(type: string, data: unknown): ParsedJobData<JobType
     const key = issue.keys[0] ?? '';
     return {
       ok: false,
-      field: formatFieldPath(['data', ...issue.path, key]),
+      field: formatPath(['data', ...issue.path, key]),
       message: `unknown field${issue.keys.length > 1 ? ` (also ${issue.keys.slice(1).join(', ')})` : ''}`,
     };
   }
-  const field = formatFieldPath(['data', ...issue.path]);
+  const field = formatPath(['data', ...issue.path]);
   if (issue.path.length === 0)
     return {
       ok: false,

@@ -1,3 +1,4 @@
+import type { JobType } from '@mm/config';
 import type { Redis } from 'ioredis';
 import {
   JobDataError,
@@ -5,7 +6,6 @@ import {
   type JobResultMap,
   parseJobData,
 } from '../jobs/jobSchemas.js';
-import type { JobType } from '../jobs/jobTypes.js';
 import { runBacktest } from './backtest.js';
 import { runCalibrate } from './calibrate.js';
 import { runGridSearch } from './gridSearch.js';

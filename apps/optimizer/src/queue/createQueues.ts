@@ -1,5 +1,5 @@
+import { JOB_TYPES, type JobType } from '@mm/config';
 import { type ConnectionOptions, type DefaultJobOptions, Queue } from 'bullmq';
-import { JOB_TYPES, type JobType } from '../jobs/jobTypes.js';
 import { bullPrefix, checkPrefix, queueNameFor } from './queueNames.js';
 
 /** ioredis options BullMQ needs for a Redis URL (`maxRetriesPerRequest: null`, as BullMQ asks). */

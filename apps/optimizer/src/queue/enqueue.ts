@@ -1,7 +1,7 @@
+import type { JobType } from '@mm/config';
 import type { Job, JobState } from 'bullmq';
 import { jobIdFor } from '../jobs/jobId.js';
 import { parseJobData } from '../jobs/jobSchemas.js';
-import type { JobType } from '../jobs/jobTypes.js';
 import type { OptimizerQueues } from './createQueues.js';
 
 /** Job data refused before it reached a queue; `field` names the offending path. */

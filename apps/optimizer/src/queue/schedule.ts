@@ -1,5 +1,5 @@
+import type { JobType } from '@mm/config';
 import { parseJobData } from '../jobs/jobSchemas.js';
-import type { JobType } from '../jobs/jobTypes.js';
 import type { OptimizerQueues } from './createQueues.js';
 import { InvalidJobDataError } from './enqueue.js';
 

@@ -1,6 +1,5 @@
-import type { AssetConfig, EngineConfig } from '@mm/engine';
-import type { OptimizerConfig } from '../config/optimizerConfigSchema.js';
-import type { JobType } from '../jobs/jobTypes.js';
+import type { JobType, OptimizerConfig } from '@mm/config';
+import { type AssetConfig, type EngineConfig, positionLimitLotsOf } from '@mm/config';
 import { checkScheduledData, type RemovedSchedule, type ScheduledJob } from './schedule.js';
 
 /** Scheduler ids: `validation[-{asset}]`, `calibration`, `solve`. */
@@ -47,7 +46,7 @@ function midPriceOf(engine: EngineConfig, asset: string): number {
 
 /** The largest qMax the engine accepts for an asset: its model bound, within its position limit. */
 function qMaxOf(engine: EngineConfig, asset: AssetConfig): number {
-  return Math.min(asset.qMaxLots, asset.positionLimitLots ?? engine.risk.positionLimitLots);
+  return Math.min(asset.qMaxLots, positionLimitLotsOf(engine, asset));
 }
 
 /** A grid search of the seed's heuristic against the exact policy on the asset's own model. */

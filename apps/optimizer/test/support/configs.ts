@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
-import { type EngineConfig, parseEngineConfig } from '@mm/engine';
-import { type Logger, pino } from 'pino';
 import {
+  type EngineConfig,
   type OptimizerConfig,
+  parseEngineConfig,
   parseOptimizerConfig,
-} from '../../src/config/optimizerConfigSchema.js';
+} from '@mm/config';
+import { type Logger, pino } from 'pino';
 import { REDIS_URL } from './redis.js';
 
 /** The engine's model of the test assets (price units, fills per second). */

@@ -1,3 +1,4 @@
+import { finiteNonNegative, finiteNumber, finitePositive, integerIn } from '@mm/config';
 import { z } from 'zod';
 import type { MarketSpec } from './marketSpec.js';
 import { type PolicySpec, policyName } from './policySpecs.js';
@@ -10,20 +11,10 @@ export const MAX_PATHS = 1_000_000;
 /** Most simulated steps per path. */
 export const MAX_STEPS = 10_000_000;
 
-function num(what = '', ok: (v: number) => boolean = () => true) {
-  const message = `expected a finite number${what}`;
-  return z
-    .number({ error: message })
-    .refine((v) => Number.isFinite(v) && ok(v), { error: message });
-}
-const positive = () => num(' > 0', (v) => v > 0);
-const nonNegative = () => num(' >= 0', (v) => v >= 0);
-function int(min: number, max: number) {
-  const message = `expected an integer in [${min}, ${max}]`;
-  return z
-    .number({ error: message })
-    .refine((v) => Number.isInteger(v) && v >= min && v <= max, { error: message });
-}
+const num = finiteNumber;
+const positive = () => finitePositive();
+const nonNegative = finiteNonNegative;
+const int = integerIn;
 
 /** The simulated market: price units, seconds, lots of one base unit. */
 const marketSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CcxtVenueConfig } from '@mm/config';
 import {
   ArgumentsRequired,
   type Balances,
@@ -23,7 +24,6 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import type { CcxtVenueConfig } from '../../config/engineConfigSchema.js';
 import type { BookEvent, BookLevel } from '../../model/book.js';
 import {
   type MarketInfo,

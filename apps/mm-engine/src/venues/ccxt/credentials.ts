@@ -1,5 +1,5 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
-import type { CcxtVenueConfig } from '../../config/engineConfigSchema.js';
+import type { CcxtVenueConfig } from '@mm/config';
 import { VenueError } from '../Venue.js';
 
 /** The ccxt instance fields a credential may set (`exchange[field] = value`). */

@@ -1,3 +1,5 @@
+import type { AssetConfig, SimVenueConfig } from '@mm/config';
+import { cleanCorrelation } from '@mm/config';
 import {
   arithmeticBrownian,
   type BookPath,
@@ -14,8 +16,6 @@ import {
   syntheticBook,
 } from '@mm/simulator';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
-import { cleanCorrelation } from '../../config/correlationMatrix.js';
-import type { AssetConfig, SimVenueConfig } from '../../config/engineConfigSchema.js';
 import type { BookEvent, BookLevel } from '../../model/book.js';
 import { TokenBucket } from '../../orders/tokenBucket.js';
 import {

@@ -1,5 +1,7 @@
 import { generatorIssues } from '@mm/regime';
 import { z } from 'zod';
+import { deploymentPrefix, nonEmptyString, nonNegative, positive, positiveInt } from '../fields.js';
+import { formatConfigPath } from '../formatPath.js';
 import { correlationIssues } from './correlationMatrix.js';
 import {
   fillMultiDefaults,
@@ -7,15 +9,6 @@ import {
   portfolioConfigSchema,
   portfolioIssues,
 } from './portfolioConfigSchema.js';
-
-const POSITIVE = 'expected a number > 0';
-const NON_NEGATIVE = 'expected a number >= 0';
-const POSITIVE_INT = 'expected an integer > 0';
-
-const positive = () => z.number({ error: POSITIVE }).gt(0, { error: POSITIVE });
-const nonNegative = () => z.number({ error: NON_NEGATIVE }).gte(0, { error: NON_NEGATIVE });
-const positiveInt = () =>
-  z.number({ error: POSITIVE_INT }).int({ error: POSITIVE_INT }).gt(0, { error: POSITIVE_INT });
 
 /** Intensity `A exp(-k delta)` and risk parameters of one asset's model. */
 export const modelParamsSchema = z.strictObject({
@@ -67,9 +60,7 @@ export const assetRegimeSchema = z
   });
 
 export const assetConfigSchema = z.strictObject({
-  symbol: z.string({ error: 'expected a non-empty string' }).min(1, {
-    error: 'expected a non-empty string',
-  }),
+  symbol: nonEmptyString(),
   /** Base-currency amount of one lot. */
   lotSizeBase: positive(),
   /** Price increment, price units. */
@@ -87,11 +78,6 @@ export const assetConfigSchema = z.strictObject({
   /** Regime-switching parameters; without it the asset always quotes with `model`. */
   regime: assetRegimeSchema.optional(),
 });
-
-const nonEmptyString = () =>
-  z
-    .string({ error: 'expected a non-empty string' })
-    .min(1, { error: 'expected a non-empty string' });
 
 /** Per-venue order and fee facts shared by every venue kind. */
 const venueBase = {
@@ -193,10 +179,7 @@ export const ordersSchema = z.strictObject({
 export const redisSchema = z.strictObject({
   url: nonEmptyString().default('redis://127.0.0.1:6379'),
   /** Deployment prefix: streams are `mm:{prefix}:...` (default `default`). */
-  prefix: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'expected letters, digits, _ . : -' })
-    .default('default'),
+  prefix: deploymentPrefix().default('default'),
   /** Wait this long for Redis at start before using the in-process transport, ms. */
   connectTimeoutMs: positive().default(500),
 });
@@ -362,11 +345,12 @@ export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type RiskLimitsConfig = z.infer<typeof riskLimitsSchema>;
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
-/** Render an issue path as `config.assets[0].lotSizeBase`. */
-export function formatConfigPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = 'config';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
+/** The largest position `asset` may hold, lots: its own limit, else the engine's `risk` one. */
+export function positionLimitLotsOf(
+  config: { risk: { positionLimitLots: number } },
+  asset: { positionLimitLots?: number | undefined },
+): number {
+  return asset.positionLimitLots ?? config.risk.positionLimitLots;
 }
 
 /** The error thrown for an invalid config; `message` names every failing field. */

@@ -1,13 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, parseEngineConfig } from '@mm/engine';
+import { parseEngineConfig } from '@mm/config';
+import { Engine } from '@mm/engine';
+import { enqueueJob, Optimizer } from '@mm/optimizer';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Optimizer } from '../src/Optimizer.js';
-import { enqueueJob } from '../src/queue/enqueue.js';
-import { memoryLogger, optimizerConfigFor } from './support/configs.js';
-import { deletePrefix, REDIS_URL, requireRedis, sleep, uniquePrefix } from './support/redis.js';
+import { memoryLogger, optimizerConfigFor } from '../apps/optimizer/test/support/configs.js';
+import {
+  deletePrefix,
+  REDIS_URL,
+  requireRedis,
+  sleep,
+  uniquePrefix,
+} from '../apps/optimizer/test/support/redis.js';
 
 /**
  * The whole loop through Redis: an engine trades on a simulated venue (whose true market is the

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigFileError, readConfigFile } from '../readConfigFile.js';
 import {
   type OptimizerConfig,
   OptimizerConfigError,
@@ -13,24 +12,12 @@ import {
  * `OptimizerConfigError` whose message names the file, or the field path within it.
  */
 export async function loadOptimizerConfig(path: string): Promise<OptimizerConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new OptimizerConfigError([{ path, message: `cannot read config file (${code})` }]);
-  }
   let raw: unknown;
   try {
-    raw = ['.yaml', '.yml'].includes(extname(path).toLowerCase())
-      ? parseYaml(text)
-      : JSON.parse(text);
+    raw = await readConfigFile(path);
   } catch (e) {
-    const message = (e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)).replace(
-      /:\s*$/,
-      '',
-    );
-    throw new OptimizerConfigError([{ path, message: `not valid YAML/JSON: ${message}` }]);
+    if (e instanceof ConfigFileError) throw new OptimizerConfigError([{ path, message: e.reason }]);
+    throw e;
   }
   const config = parseOptimizerConfig(raw ?? {});
   if (config.engineConfig !== undefined && !isAbsolute(config.engineConfig)) {

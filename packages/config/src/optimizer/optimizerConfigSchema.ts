@@ -1,24 +1,12 @@
 import { z } from 'zod';
-import { JOB_TYPES } from '../jobs/jobTypes.js';
-
-const POSITIVE = 'expected a number > 0';
-const POSITIVE_INT = 'expected an integer > 0';
-
-const positive = () => z.number({ error: POSITIVE }).gt(0, { error: POSITIVE });
-const positiveInt = () =>
-  z.number({ error: POSITIVE_INT }).int({ error: POSITIVE_INT }).gt(0, { error: POSITIVE_INT });
-const nonEmptyString = () =>
-  z
-    .string({ error: 'expected a non-empty string' })
-    .min(1, { error: 'expected a non-empty string' });
+import { deploymentPrefix, nonEmptyString, positive, positiveInt, tcpPort } from '../fields.js';
+import { formatConfigPath } from '../formatPath.js';
+import { JOB_TYPES } from './jobTypes.js';
 
 /** Same meaning as the engine's `redis`: streams `mm:{prefix}:...`, BullMQ under `mm:{prefix}:bull`. */
 export const optimizerRedisSchema = z.strictObject({
   url: nonEmptyString().default('redis://127.0.0.1:6379'),
-  prefix: z
-    .string({ error: 'expected a string' })
-    .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'expected letters, digits, _ . : -' })
-    .default('default'),
+  prefix: deploymentPrefix().default('default'),
   /** How long `Optimizer.start` waits for Redis before failing, ms (default 2000). */
   connectTimeoutMs: positive().default(2000),
 });
@@ -28,12 +16,7 @@ export const optimizerMetricsSchema = z.strictObject({
   enabled: z.boolean({ error: 'expected true or false' }).default(true),
   host: nonEmptyString().default('127.0.0.1'),
   /** TCP port; 0 picks a free one (default 9465; the engine's is 9464). */
-  port: z
-    .number({ error: 'expected an integer in [0, 65535]' })
-    .int({ error: 'expected an integer in [0, 65535]' })
-    .gte(0, { error: 'expected an integer in [0, 65535]' })
-    .lte(65_535, { error: 'expected an integer in [0, 65535]' })
-    .default(9465),
+  port: tcpPort().default(9465),
 });
 
 const jobTypeEnum = z.enum(JOB_TYPES, {
@@ -140,13 +123,6 @@ export type OptimizerScheduleConfig = z.infer<typeof optimizerScheduleSchema>;
 export type OptimizerWorkersConfig = z.infer<typeof optimizerWorkersSchema>;
 export type OptimizerJobsConfig = z.infer<typeof optimizerJobsSchema>;
 
-/** Render an issue path as `config.schedule.validation.everySec`. */
-export function formatOptimizerConfigPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = 'config';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
 /** The error of an invalid optimizer config; `message` names every failing field. */
 export class OptimizerConfigError extends Error {
   override readonly name = 'OptimizerConfigError';
@@ -166,7 +142,7 @@ export function parseOptimizerConfig(input: unknown): OptimizerConfig {
   if (result.success) return result.data;
   throw new OptimizerConfigError(
     result.error.issues.map((issue) => ({
-      path: formatOptimizerConfigPath(issue.path),
+      path: formatConfigPath(issue.path),
       message: issue.message,
     })),
   );

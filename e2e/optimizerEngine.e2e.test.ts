@@ -3,19 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, ENVELOPE_VERSION, STREAM_FIELD } from '@mm/contracts';
 import { Engine } from '@mm/engine';
+import { enqueueJob, Optimizer, waitForJob } from '@mm/optimizer';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Optimizer } from '../src/Optimizer.js';
-import { enqueueJob } from '../src/queue/enqueue.js';
-import { waitForJob } from '../src/queue/waitForJob.js';
 import {
   BTC_MODEL,
   ETH_MODEL,
   engineConfigFor,
   memoryLogger,
   optimizerConfigFor,
-} from './support/configs.js';
-import { deletePrefix, requireRedis, uniquePrefix, until } from './support/redis.js';
+} from '../apps/optimizer/test/support/configs.js';
+import {
+  deletePrefix,
+  requireRedis,
+  uniquePrefix,
+  until,
+} from '../apps/optimizer/test/support/redis.js';
 
 function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;

@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { nonNegative, positive } from '../fields.js';
 import { correlationIssues } from './correlationMatrix.js';
-
-const POSITIVE = 'expected a number > 0';
-const NON_NEGATIVE = 'expected a number >= 0';
-const positive = () => z.number({ error: POSITIVE }).gt(0, { error: POSITIVE });
-const nonNegative = () => z.number({ error: NON_NEGATIVE }).gte(0, { error: NON_NEGATIVE });
 
 /** A square matrix of numbers as written in config (checked against the asset count later). */
 export const matrixSchema = z.array(z.array(z.number({ error: 'expected a number' })), {

@@ -1,5 +1,5 @@
+import { EngineConfigError, parseEngineConfig } from '@mm/config';
 import { describe, expect, it } from 'vitest';
-import { EngineConfigError, parseEngineConfig } from '../src/config/engineConfigSchema.js';
 
 const valid = () => ({
   assets: [

@@ -1,6 +1,5 @@
+import { parseEngineConfig, portfolioModelOf } from '@mm/config';
 import { describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
-import { portfolioModelOf } from '../src/config/portfolioConfigSchema.js';
 
 /* The portfolio section and the sim venue's correlation / starting position (issue 10). */
 
