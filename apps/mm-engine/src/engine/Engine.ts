@@ -303,8 +303,17 @@ export class Engine {
 
   /** Venue positions against the ledger's, and venue orders against the managers'. */
   async reconcile(): Promise<void> {
-    if (!this.session || !this.book) return;
-    this.book.reconcile(await this.session.positions());
+    const { session, book } = this;
+    if (!session || !book) return;
+    const before = book.received;
+    const reports = await session.positions();
+    // A fill in flight (received while the venues answered, or not yet durable) would show as a
+    // drift of its size: compare at the next round instead.
+    if (book.received !== before || !book.settled) {
+      this.log.debug('reconcile deferred: fills in flight');
+      return;
+    }
+    book.reconcile(reports);
   }
 
   status(): EngineStatus {

@@ -118,7 +118,7 @@ export const simVenueConfigSchema = z.strictObject({
   rejectRate: z.number().gte(0).lte(1).default(0),
   /** Correlation of the simulated mids' changes, top-level `assets` order (Cholesky); default none. */
   correlation: matrixSchema.optional(),
-  /** Starting position per asset, lots; applies when the ledger holds no fill of this venue. */
+  /** Starting position per asset, lots (the venue starts there plus the ledger's fills on it). */
   initialPositionLots: z
     .record(z.string(), z.number({ error: 'expected a finite number' }).finite())
     .default({}),
