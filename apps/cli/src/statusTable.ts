@@ -83,6 +83,8 @@ export function formatStatus(status: EngineStatus, assets: readonly StatusAsset[
   const widths = header.map((_, j) => Math.max(...all.map((r) => r[j]!.length)));
   const line = (r: string[]) =>
     `  ${r.map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}`.trimEnd();
-  const totals = `  portfolio: P&L ${money(realized + open)} (realized ${money(realized)} + open ${money(open)}), gross notional ${money(gross)}, net ${money(net)} (quote currency)`;
+  const book = status.portfolio;
+  const risk = Number.isFinite(book.risk) ? book.risk.toPrecision(4) : '-';
+  const totals = `  portfolio (${book.model}): P&L ${money(realized + open)} (realized ${money(realized)} + open ${money(open)}), gross notional ${money(gross)}, net ${money(net)} (quote currency); risk q'Sigma q ${risk} (quote^2/s)`;
   return [head, ...all.map(line), totals].join('\n');
 }

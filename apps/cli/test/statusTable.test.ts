@@ -40,6 +40,7 @@ function status(killed = false): EngineStatus {
         regime: null,
       },
     ],
+    portfolio: { model: 'multi', risk: 0.012345, realizedQuote: 1, unrealizedQuote: -0.2 },
   };
 }
 
@@ -72,7 +73,7 @@ describe('the status table of mm run / mm start', () => {
     expect(total).toMatch(/net 105\.02\s+1\.00\s+-0\.20$/);
     const portfolio = lines.at(-1)!;
     expect(portfolio).toBe(
-      '  portfolio: P&L 0.80 (realized 1.00 + open -0.20), gross notional 345.02, net 105.02 (quote currency)',
+      "  portfolio (multi): P&L 0.80 (realized 1.00 + open -0.20), gross notional 345.02, net 105.02 (quote currency); risk q'Sigma q 0.01235 (quote^2/s)",
     );
     expect(parseStatusBlocks(`${text}\n`)[0]!.portfolio).toBe(portfolio.trim());
   });

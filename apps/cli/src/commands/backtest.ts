@@ -14,6 +14,7 @@ import {
   phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
+import { tryReplayBacktest } from './backtestReplay.js';
 import { runPortfolioBacktest } from './portfolioBacktest.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -115,6 +116,7 @@ export function textTable(run: PolicyComparisonRun): string {
 }
 
 async function runBacktest(flags: BacktestFlags): Promise<void> {
+  if (await tryReplayBacktest(flags)) return;
   const loaded = await loadBacktestConfig(flags.config);
   if (!loaded.ok) return fail(loaded.message);
   let paths = loaded.config.run.paths;
