@@ -46,7 +46,7 @@ const message = (
   assets: ParamsMessage['payload']['assets'],
   validUntil = NOW + 1000,
 ): ParamsMessage => ({
-  v: 1,
+  v: 2,
   type: 'params',
   ts: NOW,
   source: 'test',

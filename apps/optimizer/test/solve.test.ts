@@ -235,7 +235,7 @@ describe('runSolve: the params payload', () => {
     const r: SolveResult = await runSolve(parse({ assets }), () => {}, NOW_MS);
     expect(r.models.every((m) => m.valid)).toBe(true);
     const message: ParamsMessage = {
-      v: 1,
+      v: 2,
       type: 'params',
       ts: NOW_MS,
       source: 'optimizer',

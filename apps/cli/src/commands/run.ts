@@ -51,6 +51,8 @@ async function startSideOptimizer(
     const optimizer = await Optimizer.start(config, {
       logger: optimizerLogger,
       engineConfig: engine.config,
+      // one process: the optimizer signs with the engine's key (its own when none is set)
+      busKey: engine.busKey,
     });
     return { kind: 'bullmq', metricsUrl: optimizer.metricsUrl, stop: () => optimizer.stop('stop') };
   }
@@ -118,12 +120,20 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   }
   // Loaded on use: the engine (venues, Redis, metrics) is heavy for the other commands.
   const { createLogger, Engine, EngineConfigError, loadEngineConfig } = await import('@mm/engine');
+  const { BusKeyError, loadBusKey } = await import('@mm/contracts');
   let config: Awaited<ReturnType<typeof loadEngineConfig>>;
   try {
     config = await loadEngineConfig(flags.config);
   } catch (e) {
     // Read and parse errors already start with the file name; field errors do not.
     if (e instanceof EngineConfigError) return fail(command, withFile(flags.config, e.message));
+    throw e;
+  }
+  let busKey: import('@mm/contracts').BusKey | null;
+  try {
+    busKey = await loadBusKey({ file: config.redis.busKeyFile });
+  } catch (e) {
+    if (e instanceof BusKeyError) return fail(command, withFile(flags.config, e.message));
     throw e;
   }
   // Logs are JSON lines on stderr; stdout carries the human status table.
@@ -142,7 +152,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   process.once('SIGTERM', onSignal);
   let engine: Awaited<ReturnType<typeof Engine.start>>;
   try {
-    engine = await Engine.start(config, { logger });
+    engine = await Engine.start(config, { logger, busKey });
   } catch (e) {
     // Start-up failed after validation (a venue refused to connect, a model cannot be solved):
     // the engine has already released what it opened.

@@ -186,6 +186,8 @@ export const redisSchema = z.strictObject({
     .default('default'),
   /** Wait this long for Redis at start before using the in-process transport, ms. */
   connectTimeoutMs: positive().default(500),
+  /** A file holding the bus key that signs params and control (else `MM_BUS_KEY`). */
+  busKeyFile: nonEmptyString().optional(),
 });
 
 export const metricsSchema = z.strictObject({

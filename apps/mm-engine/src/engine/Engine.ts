@@ -1,4 +1,7 @@
 import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  BusKey,
   type Subscription as BusSubscription,
   connectTransport,
   ENVELOPE_VERSION,
@@ -54,6 +57,12 @@ export interface EngineDeps {
   env?: NodeJS.ProcessEnv;
   /** Use this transport instead of connecting to `config.redis` (it is closed on stop). */
   transport?: Transport;
+  /**
+   * The deployment's bus key (`MM_BUS_KEY` or `redis.busKeyFile`, loaded by the caller): params
+   * and control from other processes are accepted only signed with it. Without one the engine
+   * uses a key of its own (shared with an optimizer in the same process only).
+   */
+  busKey?: BusKey | null;
   /** Randomness of the session tag only (default `Math.random`). */
   random?: () => number;
   /** Each tick-to-quote time, seconds (benchmarks; the histogram metric is always fed). */
@@ -171,10 +180,14 @@ export class Engine {
   private fillsRecorded = 0;
   private stopping: Promise<ShutdownReport> | undefined;
 
+  /** Signs and checks bus messages: the deployment's key, or one of this process's own. */
+  readonly busKey: BusKey;
+
   private constructor(
     readonly config: EngineConfig,
     private readonly deps: EngineDeps,
   ) {
+    this.busKey = deps.busKey ?? BusKey.ephemeral();
     this.scheduler = deps.scheduler ?? asyncScheduler;
     this.nowMs = deps.nowMs ?? Date.now;
     this.log = deps.logger;
@@ -259,8 +272,21 @@ export class Engine {
 
   private async connectBus(): Promise<void> {
     const { redis } = this.config;
-    const onReject = (e: { stream: string; direction: string; error: Error }) => {
+    let toldHowToSign = false;
+    const onReject = (e: {
+      stream: string;
+      direction: string;
+      error: Error & { code?: string };
+    }) => {
       this.metrics.busRejected.inc({ stream: e.stream, direction: e.direction });
+      const unsigned = e.error.code === 'UNSIGNED' || e.error.code === 'BAD_SIGNATURE';
+      if (unsigned && this.busKey.origin === 'ephemeral' && !toldHowToSign) {
+        toldHowToSign = true;
+        this.log.warn(
+          { stream: e.stream },
+          `${e.stream}: a message not signed with this engine's key was rejected: it has no bus key, so it accepts params and control (other than a kill) only from its own process; set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD}) to the same key here, in the optimizer and for mm kill/resume`,
+        );
+      }
       this.log.warn(
         { stream: e.stream, direction: e.direction, err: e.error.message },
         'bus message rejected',
@@ -274,6 +300,7 @@ export class Engine {
         prefix: redis.prefix,
         timeoutMs: redis.connectTimeoutMs,
         onReject,
+        key: this.busKey,
       });
       this.transport = connected.transport;
       if (connected.kind === 'in-process') {
