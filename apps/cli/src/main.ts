@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addDataCommand } from './commands/data.js';
 import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
 import { addOptimizeCommand } from './commands/optimize.js';
@@ -9,10 +11,23 @@ import { addQuotesCommand } from './commands/quotes.js';
 import { addRunCommand, addStartEngineCommand } from './commands/run.js';
 import { addSolveCommand, EXIT_BAD_INPUT } from './commands/solve.js';
 
+/** This package's version (`apps/cli/package.json`, next to `dist/`). */
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 /** The `mm` program. Usage errors: exit code 2 and one line on stderr. */
 function buildProgram(): Command {
   const program = new Command('mm')
     .description('Portfolio market making with optimal control (HJB)')
+    .version(
+      `mm ${cliVersion()} (node ${process.versions.node})`,
+      '-V, --version',
+      'print the version and exit',
+    )
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, below
   addSolveCommand(program);
@@ -24,6 +39,7 @@ function buildProgram(): Command {
   addOptimizerCommand(program);
   addOptimizeCommand(program);
   addJobsCommand(program);
+  addDataCommand(program);
   return program;
 }
 

@@ -64,25 +64,29 @@ describe('mm solve, model multi: valid problems', () => {
   it.each([
     ['model A (xi = gamma)', {}],
     ['model B (xi = 0)', { xi: 0 }],
-  ])('one asset reproduces glft-approx at the same q, %s', (_, xi) => {
-    const qMax = 4;
-    const approx = JSON.parse(
-      solve({ model: 'glft-approx', ...hft, gamma: 0.05, qMax, ...xi }).stdout,
-    ) as { quotes: { q: number; bid: number | null; ask: number | null }[] };
-    for (const row of approx.quotes) {
-      if (row.bid === null || row.ask === null) continue; // the closed form has no bounds
-      const multi = answerOf({
-        model: 'multi',
-        assets: [{ ...hft, Delta: 1 }],
-        corr: [[1]],
-        gamma: 0.05,
-        q: [row.q],
-        ...xi,
-      });
-      expectClose(multi.quotes[0]!.bid, row.bid);
-      expectClose(multi.quotes[0]!.ask, row.ask);
-    }
-  });
+  ])(
+    'one asset reproduces glft-approx at the same q, %s',
+    (_, xi) => {
+      const qMax = 4;
+      const approx = JSON.parse(
+        solve({ model: 'glft-approx', ...hft, gamma: 0.05, qMax, ...xi }).stdout,
+      ) as { quotes: { q: number; bid: number | null; ask: number | null }[] };
+      for (const row of approx.quotes) {
+        if (row.bid === null || row.ask === null) continue; // the closed form has no bounds
+        const multi = answerOf({
+          model: 'multi',
+          assets: [{ ...hft, Delta: 1 }],
+          corr: [[1]],
+          gamma: 0.05,
+          q: [row.q],
+          ...xi,
+        });
+        expectClose(multi.quotes[0]!.bid, row.bid);
+        expectClose(multi.quotes[0]!.ask, row.ask);
+      }
+    },
+    60_000,
+  ); // ten process spawns: generous on a loaded machine
 
   it('two positively correlated assets, long asset 1: asset 2 quotes a wider bid than ask', () => {
     const { quotes, Gamma } = answerOf(pair(0.5, [1, 0]));
@@ -93,6 +97,19 @@ describe('mm solve, model multi: valid problems', () => {
     const mirrored = answerOf(pair(-0.5, [1, 0])).quotes;
     expectClose(mirrored[1]!.bid, quotes[1]!.ask);
     expectClose(mirrored[1]!.ask, quotes[1]!.bid);
+  });
+
+  it('a numerically computed correlation (diagonal 1.0000000000000002) is accepted as 1', () => {
+    const exact = answerOf(pair(0.5, [1, -2]));
+    const computed = answerOf(
+      pair(0.5, [1, -2], {
+        corr: [
+          [1.0000000000000002, 0.5],
+          [0.5, 0.9999999999999998],
+        ],
+      }),
+    );
+    expect(computed).toEqual(exact);
   });
 
   it('stationary answers carry Gamma, finite-horizon answers A (and never both)', () => {

@@ -245,6 +245,67 @@ describe('CcxtVenue against a Hyperliquid-protocol server', () => {
     expect(error.message).toContain('Insufficient margin');
   });
 
+  it('sends an ioc taker order: takes the levels within its limit, the rest is canceled', async () => {
+    server.setBook(
+      'BTC',
+      [[99_990, 1]],
+      [
+        [100_010, 0.001],
+        [100_020, 0.001],
+        [100_100, 5],
+      ],
+    );
+    const fills: VenueFill[] = [];
+    const sub = venue.fills().subscribe((f) => {
+      if (f.clientOrderId === 's1:BTC-ioc-1') fills.push(f);
+    });
+    const secondFill = next(
+      venue.fills(),
+      (f) => f.clientOrderId === 's1:BTC-ioc-1' && f.price === 100_020,
+    );
+    const taken = await venue.placeOrder({
+      asset: 'BTC',
+      clientOrderId: 's1:BTC-ioc-1',
+      side: 'buy',
+      price: 100_020,
+      sizeBase: 0.003,
+      postOnly: false,
+      timeInForce: 'ioc',
+    });
+    expect(taken).toMatchObject({ status: 'canceled', sizeBase: 0.003 });
+    expect(taken.filledBase).toBeCloseTo(0.002, 12);
+    await secondFill;
+    sub.unsubscribe();
+    expect(fills.map((f) => [f.price, f.sizeBase, f.role, f.side])).toEqual([
+      [100_010, 0.001, 'taker', 'buy'],
+      [100_020, 0.001, 'taker', 'buy'],
+    ]);
+    expect(server.openOrders()).toEqual([]);
+    // nothing to take within the limit: canceled with nothing filled, not an error
+    const missed = await venue.placeOrder({
+      asset: 'BTC',
+      clientOrderId: 's1:BTC-ioc-2',
+      side: 'sell',
+      price: 100_000,
+      sizeBase: 0.001,
+      postOnly: false,
+      timeInForce: 'ioc',
+    });
+    expect(missed).toMatchObject({ status: 'canceled', filledBase: 0 });
+    expect(server.openOrders()).toEqual([]);
+    // restore the flat position the later tests expect
+    await venue.placeOrder({
+      asset: 'BTC',
+      clientOrderId: 's1:BTC-ioc-3',
+      side: 'sell',
+      price: 99_990,
+      sizeBase: 0.002,
+      postOnly: false,
+      timeInForce: 'ioc',
+    });
+    expect(await venue.positions()).toEqual({ baseByAsset: {} });
+  });
+
   it('delivers a fill from a trade with the engine client order id, then positions and history', async () => {
     await venue.placeOrder({
       asset: 'BTC',

@@ -101,11 +101,12 @@ export {
   quotesForUnits,
   solutionFromValueMatrix,
 } from './multi/multiAssetSolution.js';
-// multi-asset (DESIGN 3.5): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
+// multi-asset (docs/math.md §6): penalty q' Phi q, Gueant's closed form, Riccati, exact grid, hedging
 export {
   covarianceFromCorrelation,
   type PenaltySpec,
   penaltyMatrix,
+  UNIT_DIAGONAL_TOLERANCE,
   validatePenaltyMatrix,
 } from './multi/penalty.js';
 export { psdSqrt } from './multi/psdSqrt.js';
@@ -138,6 +139,45 @@ export {
   priceToBps,
 } from './policy/Policy.js';
 export { type SeedPolicyConfig, toSeedState } from './policy/seedPolicyConfig.js';
+// the portfolio decision core (issue 10; portfolio/README.md)
+export {
+  type BoundaryInput,
+  createBoundaryInput,
+  createQuoteSlots,
+  placeQuotes,
+  type QuoteSlots,
+} from './portfolio/boundary.js';
+export {
+  portfolioCovariance,
+  portfolioRisk,
+  validateCovariance,
+} from './portfolio/covariance.js';
+export { IndependentPolicy } from './portfolio/IndependentPolicy.js';
+export { MultiPolicy } from './portfolio/MultiPolicy.js';
+export type {
+  PortfolioAssetSpec,
+  PortfolioAssetState,
+  PortfolioDecision,
+  PortfolioHedgingSpec,
+  PortfolioPolicy,
+  PortfolioPolicyName,
+  PortfolioQuote,
+  PortfolioSpec,
+  PortfolioState,
+  PortfolioTaker,
+  PortfolioVenueQuotes,
+  PortfolioVenueSpec,
+  PortfolioVenueState,
+  TakerReason,
+} from './portfolio/PortfolioSpec.js';
+export {
+  HORIZON_STEPS,
+  type PortfolioSolution,
+  resolvePortfolio,
+  solvePortfolio,
+} from './portfolio/portfolioSolution.js';
+export { ceilToTick, floorToTick, roundSizeLots, tickAbove, tickBelow } from './portfolio/ticks.js';
+export { validatePortfolioSpec } from './portfolio/validateSpec.js';
 export {
   evaluateControl,
   evaluateControlPrice,
@@ -147,7 +187,7 @@ export {
 export { optimizeControl, SEED_GRID_MULTIPLIERS, type SeedGridResult } from './seed/gridSearch.js';
 export { applyStateAdjustments } from './seed/heuristic.js';
 export { NoTradeValue, type NoTradeValueParams } from './seed/noTradeValue.js';
-// the seed's baselines (DESIGN 3.7)
+// the seed's baselines (docs/math.md §11)
 export {
   SEED_DEFAULTS,
   type SeedControl,

@@ -33,7 +33,7 @@ function expProblem(p: {
 }
 
 /**
- * Independent solution of the exponential model (DESIGN 3.4): w = exp(k h) solves dw/dtau = M w,
+ * Independent solution of the exponential model (docs/math.md §4.1): w = exp(k h) solves dw/dtau = M w,
  * M tridiagonal with diagonal k (mu q - phi q^2) and off-diagonals A C_xi; w(tau) = expm(M tau) w(0).
  */
 function expmValues(p: Parameters<typeof expProblem>[0], tau: number): number[] {

@@ -11,7 +11,7 @@ export {
   type GeneratorEstimate,
   generatorFromTransition,
 } from './calibration/generatorFromTransition.js';
-// regime-coupled single-asset HJB (DESIGN 3.6)
+// regime-coupled single-asset HJB (docs/math.md §8)
 export {
   coupledProblemFromModel,
   type RegimeCoupledProblem,
@@ -27,7 +27,7 @@ export {
   type CoupledStationarySolution,
   solveCoupledStationary,
 } from './coupled/solveCoupledStationary.js';
-// ---- regime-coupled multi-asset Riccati (DESIGN 3.6; src/coupledMulti) ----
+// ---- regime-coupled multi-asset Riccati (docs/math.md §8; src/coupledMulti) ----
 export {
   type CoupledMultiAssetModel,
   type PreparedCoupledMultiAsset,

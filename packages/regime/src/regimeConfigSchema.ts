@@ -4,7 +4,7 @@ import { formatPath, generatorIssues } from './model/generator.js';
 const positive = (what: string) => z.number().positive(`${what} must be > 0`);
 const nonNegative = (what: string) => z.number().nonnegative(`${what} must be >= 0`);
 
-/** One regime's market and model parameters (DESIGN 3.6), as configured. */
+/** One regime's market and model parameters (docs/math.md §8), as configured. */
 export const regimeParamsSchema = z.strictObject({
   /** Volatility of the mid, price units per sqrt(second). */
   sigmaPerSqrtSec: positive('sigmaPerSqrtSec'),

@@ -1,4 +1,4 @@
-import { penaltyMatrix } from '@mm/hjb-core';
+import { penaltyMatrix, UNIT_DIAGONAL_TOLERANCE } from '@mm/hjb-core';
 import { z } from 'zod';
 import { nonNegative, num, positive } from './fields.js';
 
@@ -34,7 +34,7 @@ const multiObject = z.strictObject({
   /** At least one, at most `MAX_ASSETS` (checked with the other sizes). */
   assets: z.array(multiAsset, { error: 'expected an array of assets' }),
   /** Correlation of the assets' price changes; see above. */
-  corr: matrix(' in [-1, 1]', (v) => v >= -1 && v <= 1).optional(),
+  corr: matrix(' in [-1, 1]', (v) => Math.abs(v) <= 1 + UNIT_DIAGONAL_TOLERANCE).optional(),
   /** `Phi = phi I`, quote currency per asset unit^2 per second. */
   phi: nonNegative().optional(),
   /** `Phi` itself, quote currency per (unit_i x unit_j) per second. */
@@ -53,7 +53,7 @@ const multiObject = z.strictObject({
 });
 
 /**
- * The `multi` model: Gueant's multi-asset closed form (DESIGN 3.5; hjb-core `multi/README.md`),
+ * The `multi` model: Gueant's multi-asset closed form (docs/math.md §6; hjb-core `multi/README.md`),
  * one venue per asset, exponential fills `A e^(-k d)`, running penalty `q' Phi q`.
  *
  * Fields and units (decisions of the CLI contract):
@@ -121,11 +121,15 @@ function checkMulti(p: MultiShape, ctx: z.RefinementCtx): void {
     issue(['corr'], 'needed when neither phi nor Phi is given');
   if (p.corr !== undefined && squareMatrix(p.corr, n, 'corr', issue)) {
     const corr = p.corr;
+    const unit = (v: number) => Math.abs(v - 1) <= UNIT_DIAGONAL_TOLERANCE;
     corr.forEach((row, i) => {
-      if (row[i] !== 1)
-        issue(['corr', i, i], 'expected 1 (a correlation matrix has a unit diagonal)');
+      if (!unit(row[i]!))
+        issue(['corr', i, i], 'expected 1 (a correlation matrix has a unit diagonal, within 1e-9)');
+      row.forEach((v, j) => {
+        if (j !== i && Math.abs(v) > 1) issue(['corr', i, j], 'expected a number in [-1, 1]');
+      });
     });
-    if (corr.every((row, i) => row[i] === 1)) hjbCoreCheck(corr, n, 'corr', issue); // symmetric, PSD
+    if (corr.every((row, i) => unit(row[i]!))) hjbCoreCheck(corr, n, 'corr', issue); // symmetric, PSD
   }
   if (p.Phi !== undefined && squareMatrix(p.Phi, n, 'Phi', issue))
     hjbCoreCheck(p.Phi, n, 'Phi', issue);

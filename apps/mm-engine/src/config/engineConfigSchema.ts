@@ -1,5 +1,12 @@
 import { generatorIssues } from '@mm/regime';
 import { z } from 'zod';
+import { correlationIssues } from './correlationMatrix.js';
+import {
+  fillMultiDefaults,
+  matrixSchema,
+  portfolioConfigSchema,
+  portfolioIssues,
+} from './portfolioConfigSchema.js';
 
 const POSITIVE = 'expected a number > 0';
 const NON_NEGATIVE = 'expected a number >= 0';
@@ -23,7 +30,7 @@ export const modelParamsSchema = z.strictObject({
 });
 
 /**
- * Volatility regimes of one asset (DESIGN 3.6): a Markov-switching filter on the mid picks the
+ * Volatility regimes of one asset (docs/math.md §8): a Markov-switching filter on the mid picks the
  * regime (with hysteresis) and the engine quotes with that regime's model.
  */
 export const assetRegimeSchema = z
@@ -123,6 +130,12 @@ export const simVenueConfigSchema = z.strictObject({
   /** Fault injection for tests: share of order calls failing transiently / rejected. */
   transientErrorRate: z.number().gte(0).lte(1).default(0),
   rejectRate: z.number().gte(0).lte(1).default(0),
+  /** Correlation of the simulated mids' changes, top-level `assets` order (Cholesky); default none. */
+  correlation: matrixSchema.optional(),
+  /** Starting position per asset, lots; applies when the ledger holds no fill of this venue. */
+  initialPositionLots: z
+    .record(z.string(), z.number({ error: 'expected a finite number' }).finite())
+    .default({}),
 });
 
 /** Credentials come only from the environment or a file named here; never inline. */
@@ -201,50 +214,101 @@ export const metricsSchema = z.strictObject({
 export const ledgerSchema = z.strictObject({
   /** Directory of the append-only fill file used in embedded mode (default `./var`). */
   dir: nonEmptyString().default('./var'),
+  /** Accept a Redis without persistence as the fill ledger (a demo or test; default false). */
+  allowVolatileRedis: z.boolean().default(false),
 });
 
-export const engineConfigSchema = z
-  .strictObject({
-    assets: z.array(assetConfigSchema).min(1, { error: 'expected at least one asset' }),
-    venues: z.array(venueConfigSchema).min(1, { error: 'expected at least one venue' }),
-    risk: riskLimitsSchema,
-    /** Price tolerance before a live quote is replaced, ticks (default 0). */
-    replaceToleranceTicks: nonNegative().default(0),
-    orders: ordersSchema.default(ordersSchema.parse({})),
-    redis: redisSchema.default(redisSchema.parse({})),
-    metrics: metricsSchema.default(metricsSchema.parse({})),
-    ledger: ledgerSchema.default(ledgerSchema.parse({})),
-    /** Venue positions are compared with the ledger's this often, milliseconds (default 30 s). */
-    reconcileIntervalMs: positive().default(30_000),
-    /**
-     * Parameter updates may move each of A, k, sigma, gamma by at most this factor from the
-     * asset's configured value (default 10); larger moves are rejected as implausible.
-     */
-    maxParamChangeFactor: z.number().gt(1, { error: 'expected a number > 1' }).default(10),
-    /** Engine snapshots are published this often, milliseconds (default 1 s). */
-    snapshotIntervalMs: positive().default(1000),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.assets.forEach((a, i) => {
-      if (seen.has(a.symbol)) {
+export const engineConfigSchema = z.preprocess(
+  fillMultiDefaults,
+  z
+    .strictObject({
+      assets: z.array(assetConfigSchema).min(1, { error: 'expected at least one asset' }),
+      venues: z.array(venueConfigSchema).min(1, { error: 'expected at least one venue' }),
+      risk: riskLimitsSchema,
+      /** Price tolerance before a live quote is replaced, ticks (default 0). */
+      replaceToleranceTicks: nonNegative().default(0),
+      orders: ordersSchema.default(ordersSchema.parse({})),
+      redis: redisSchema.default(redisSchema.parse({})),
+      metrics: metricsSchema.default(metricsSchema.parse({})),
+      ledger: ledgerSchema.default(ledgerSchema.parse({})),
+      /** Venue positions are compared with the ledger's this often, milliseconds (default 30 s). */
+      reconcileIntervalMs: positive().default(30_000),
+      /**
+       * Parameter updates may move each of A, k, sigma, gamma by at most this factor from the
+       * asset's configured value (default 10); larger moves are rejected as implausible.
+       */
+      maxParamChangeFactor: z.number().gt(1, { error: 'expected a number > 1' }).default(10),
+      /** Engine snapshots are published this often, milliseconds (default 1 s). */
+      snapshotIntervalMs: positive().default(1000),
+      /** One decision for the whole book (issue 10); without it each asset quotes on its own. */
+      portfolio: portfolioConfigSchema.optional(),
+    })
+    .superRefine((config, ctx) => {
+      const seen = new Set<string>();
+      config.assets.forEach((a, i) => {
+        if (seen.has(a.symbol)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['assets', i, 'symbol'],
+            message: 'duplicate symbol',
+          });
+        }
+        seen.add(a.symbol);
+      });
+      const names = new Set<string>();
+      config.venues.forEach((v, i) => {
+        if (names.has(v.name)) {
+          ctx.addIssue({ code: 'custom', path: ['venues', i, 'name'], message: 'duplicate name' });
+        }
+        names.add(v.name);
+        checkVenue(v, i, seen, ctx);
+      });
+      checkSimMarkets(config, ctx);
+      if (config.portfolio !== undefined) {
+        for (const issue of portfolioIssues(config.portfolio, config.assets.length)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['portfolio', ...issue.path],
+            message: issue.message,
+          });
+        }
+      }
+    }),
+);
+
+/**
+ * Simulated correlation belongs to the market: its matrix must fit the asset list, and venues
+ * sharing a `marketSeed` (default `seed`) must give the same one.
+ */
+function checkSimMarkets(
+  config: { assets: readonly unknown[]; venues: readonly z.infer<typeof venueConfigSchema>[] },
+  ctx: z.RefinementCtx,
+): void {
+  const byMarket = new Map<number, { index: number; correlation: string }>();
+  config.venues.forEach((v, i) => {
+    if (v.kind !== 'sim') return;
+    if (v.correlation !== undefined) {
+      for (const issue of correlationIssues(v.correlation, config.assets.length)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['assets', i, 'symbol'],
-          message: 'duplicate symbol',
+          path: ['venues', i, 'correlation', ...issue.path],
+          message: issue.message,
         });
       }
-      seen.add(a.symbol);
-    });
-    const names = new Set<string>();
-    config.venues.forEach((v, i) => {
-      if (names.has(v.name)) {
-        ctx.addIssue({ code: 'custom', path: ['venues', i, 'name'], message: 'duplicate name' });
-      }
-      names.add(v.name);
-      checkVenue(v, i, seen, ctx);
-    });
+    }
+    const market = v.marketSeed ?? v.seed;
+    const correlation = JSON.stringify(v.correlation ?? null);
+    const first = byMarket.get(market);
+    if (first === undefined) byMarket.set(market, { index: i, correlation });
+    else if (first.correlation !== correlation) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['venues', i, 'correlation'],
+        message: `venues sharing marketSeed ${market} must give the same correlation (venues[${first.index}] differs)`,
+      });
+    }
   });
+}
 
 function checkVenue(
   venue: z.infer<typeof venueConfigSchema>,
@@ -261,6 +325,9 @@ function checkVenue(
     if (venue.mode === 'live') issue(['mode'], 'a sim venue is paper only');
     for (const a of Object.keys(venue.initialMidPrice)) {
       if (!assets.has(a)) issue(['initialMidPrice', a], `unknown asset '${a}'`);
+    }
+    for (const a of Object.keys(venue.initialPositionLots)) {
+      if (!assets.has(a)) issue(['initialPositionLots', a], `unknown asset '${a}'`);
     }
     return;
   }

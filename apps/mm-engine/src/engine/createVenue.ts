@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { AssetConfig, VenueConfig } from '../config/engineConfigSchema.js';
+import type { AssetConfig, SimVenueConfig, VenueConfig } from '../config/engineConfigSchema.js';
 import { SimVenue } from '../venues/sim/SimVenue.js';
 import type { Venue } from '../venues/Venue.js';
 import type { Logger } from './logger.js';
@@ -27,7 +27,7 @@ export async function createVenue(
     case 'sim':
       return new SimVenue(config, assets, {
         scheduler: ctx.scheduler,
-        initialPositionsBase: ctx.initialPositionsBase,
+        initialPositionsBase: simStartingPositionsBase(config, assets, ctx.initialPositionsBase),
       });
     case 'ccxt': {
       const { CcxtVenue } = await import('../venues/ccxt/CcxtVenue.js');
@@ -38,4 +38,26 @@ export async function createVenue(
       });
     }
   }
+}
+
+/**
+ * Where a simulated venue starts: the ledger's positions on it when the ledger holds any fill of
+ * this venue (a restart continues), else the config's `initialPositionLots` (a starting position,
+ * as a real account has one), in base units.
+ */
+export function simStartingPositionsBase(
+  config: SimVenueConfig,
+  assets: ReadonlyArray<AssetConfig>,
+  ledgerPositionsBase: Readonly<Record<string, number>>,
+): Record<string, number> {
+  if (Object.keys(ledgerPositionsBase).length > 0) return { ...ledgerPositionsBase };
+  const out: Record<string, number> = {};
+  for (const [asset, lots] of Object.entries(config.initialPositionLots)) {
+    const lot = assets.find((a) => a.symbol === asset)?.lotSizeBase;
+    if (lot === undefined) {
+      throw new Error(`config.venues[${config.name}].initialPositionLots.${asset}: unknown asset`);
+    }
+    out[asset] = lots * lot;
+  }
+  return out;
 }

@@ -28,7 +28,16 @@ export interface OrderRequest {
   sizeBase: number;
   /** Reject instead of taking liquidity (maker only). */
   postOnly: boolean;
+  /**
+   * `gtc` (default): what does not fill at once rests. `ioc` (immediate-or-cancel, a taker
+   * order): fills at once against the book up to `price`, the rest is canceled; the answer is
+   * `filled`, or `canceled` with the executed part in `filledBase` (possibly 0). Never post-only.
+   */
+  timeInForce?: TimeInForce;
 }
+
+/** How long an order may stay on the book: `gtc` rests, `ioc` takes what it can at once. */
+export type TimeInForce = 'gtc' | 'ioc';
 
 /**
  * Order status as the venue reports it. A partially filled order is `open` with

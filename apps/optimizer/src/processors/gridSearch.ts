@@ -185,7 +185,7 @@ function gapOf(best: GridCandidateResult | undefined): PolicyGap | null {
 }
 
 /**
- * Grid search of the seed's policies (DESIGN 3.7) on one simulated asset: every candidate runs
+ * Grid search of the seed's policies (docs/math.md §11) on one simulated asset: every candidate runs
  * the same `paths` seeded paths (path i: seed + i) as the exact HJB policy, scored on the HJB
  * objective `P&L - phi int q^2 dt - alpha q_T^2` with `phi = gamma sigma^2 / 2`. The exact policy
  * (Cartea-Jaimungal: the optimum of that objective for `A e^{-k d}` fills) is solved once and

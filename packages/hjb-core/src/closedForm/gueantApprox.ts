@@ -1,6 +1,6 @@
 /**
  * Gueant (2017) closed-form approximation, eqs. 4.6/4.7 (the asymptotics of GLFT 2013), for the
- * exponential intensity `A exp(-k d)` (DESIGN 3.4). Inventory in lots `n`; one lot is
+ * exponential intensity `A exp(-k d)` (docs/math.md §5). Inventory in lots `n`; one lot is
  * `D = lotSize` base units, so `q = n D`.
  */
 export interface GueantParams {

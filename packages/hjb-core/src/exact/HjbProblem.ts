@@ -1,7 +1,7 @@
 import type { IntensityModel } from '../intensity/IntensityModel.js';
 
 /**
- * The reduced single-asset HJB of DESIGN 3.2, on the inventory grid `q = -qMax..qMax` (lots):
+ * The reduced single-asset HJB of docs/math.md §2, on the inventory grid `q = -qMax..qMax` (lots):
  *
  *   0 = dh/dt + mu q - phi q^2 + 1{q < qMax} H_b(h(q+1) - h(q)) + 1{q > -qMax} H_a(h(q-1) - h(q))
  *   h(T, q) = -(alpha q^2 + liquidationCost |q|)

@@ -32,7 +32,7 @@ export interface FiniteHorizonSolution {
 }
 
 /**
- * Solve the reduced HJB (DESIGN 3.2) backward from `h(T) = -terminal` as a system of ODEs in
+ * Solve the reduced HJB (docs/math.md §2) backward from `h(T) = -terminal` as a system of ODEs in
  * time-to-go with an adaptive, stiffly stable extrapolation scheme (order 5, see
  * `ExtrapolatedIntegrator`); with taker costs the impulse
  * constraints are enforced after every accepted step (the quasi-variational inequality).

@@ -5,7 +5,7 @@ import type { StationarySolution } from './StationarySolution.js';
 
 /**
  * The stationary solution of the exponential model through the linearisation `w = exp(k h)`
- * (DESIGN 3.4): `dw/dtau = M w` with `M` tridiagonal, `M_ii = k (mu q - phi q^2)`, off-diagonals
+ * (docs/math.md §4.1): `dw/dtau = M w` with `M` tridiagonal, `M_ii = k (mu q - phi q^2)`, off-diagonals
  * `k (A/k) C_xi = A C_xi` (zero beyond the inventory bounds). As `tau -> infinity`, `w` aligns with
  * the Perron eigenvector `v` of `M` (positive, simple eigenvalue `lambda = k g`), so
  * `h(q) = ln(v_q / v_0) / k`.

@@ -18,7 +18,7 @@ export interface BookAwareIntensityParams {
 
 /**
  * `lambda_b(d) = lambda0 * 2(1 - I) * exp(-beta max(d - s/2, 0))`, `lambda_a` the same with `2I`.
- * Flat inside the spread, so `d*(p) = max(s/2, 1/beta - p)` (DESIGN 3.3); the Hamiltonian is
+ * Flat inside the spread, so `d*(p) = max(s/2, 1/beta - p)` (docs/math.md §3); the Hamiltonian is
  * exponential in `p` below `1/beta - s/2` and linear above it.
  */
 export class BookAwareIntensity implements IntensityModel {

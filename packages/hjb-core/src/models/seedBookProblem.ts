@@ -35,7 +35,7 @@ export function seedTakerCostPerLot(params: SeedBookParams): number {
 /**
  * The reduced problem: book-aware intensities (`beta` converted to per price unit, the half
  * spread to price units), taker impulse at `seedTakerCostPerLot` on both sides, terminal
- * `alpha q^2 + |q| takerCost` (DESIGN 3.2: liquidate at T by crossing). Throws a RangeError
+ * `alpha q^2 + |q| takerCost` (docs/math.md §2: liquidate at T by crossing). Throws a RangeError
  * naming the field of `params`.
  */
 export function seedBookProblem(params: SeedBookParams): HjbProblem {

@@ -26,7 +26,7 @@ export interface AssetSpec {
   venues: readonly VenueLiquidity[];
 }
 
-/** A portfolio market-making problem with exponential intensities (DESIGN 3.5). */
+/** A portfolio market-making problem with exponential intensities (docs/math.md §6). */
 export interface MultiAssetProblem {
   assets: readonly AssetSpec[];
   /** Running penalty `q' Phi q` with `q` in asset units. */

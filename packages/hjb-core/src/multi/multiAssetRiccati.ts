@@ -74,7 +74,7 @@ export function multiAssetRiccati(
   };
 }
 
-/** The stationary closed form (Gueant 2017, eqs. 5.17-5.20; DESIGN 3.5). */
+/** The stationary closed form (Gueant 2017, eqs. 5.17-5.20; docs/math.md §6). */
 export function solveMultiAssetStationary(
   problem: MultiAssetProblem | PreparedMultiAsset,
 ): MultiAssetStationarySolution {

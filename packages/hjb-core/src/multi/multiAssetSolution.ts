@@ -3,7 +3,7 @@ import type { PreparedMultiAsset } from './multiAssetProblem.js';
 /**
  * A quadratic value `theta(q) ~ -q' A q` (quote currency; `q` in asset units) and what the quotes
  * need from it. Stationary: `A = Gamma/2`; finite horizon: `A(tau)` from the Riccati equation.
- * Quotes per asset i (DESIGN 3.5, Gueant 2017 eqs. 5.17-5.20), price units:
+ * Quotes per asset i (docs/math.md §6, Gueant 2017 eqs. 5.17-5.20), price units:
  *   p_b^i =  2 (A q)_i + A_ii Delta_i        (theta(q) - theta(q + Delta_i e_i)) / Delta_i
  *   p_a^i = -2 (A q)_i + A_ii Delta_i        (theta(q) - theta(q - Delta_i e_i)) / Delta_i
  *   bid distance at venue v = c1_v - rebate_v + p_b^i,   ask distance = c1_v - rebate_v + p_a^i
@@ -43,7 +43,7 @@ export interface MultiAssetQuotes {
  * Assemble a solution from a prepared problem and a value matrix `A` (row-major, quote currency
  * per unit_i x unit_j; taken over, not copied): `skewPerLot[i][j] = 2 A_ij Delta_j`,
  * `curvaturePrice[i] = A_ii Delta_i`, so `p_b^i = 2 (A q)_i + A_ii Delta_i` and
- * `p_a^i = -2 (A q)_i + A_ii Delta_i` (DESIGN 3.5). Any `A` works, e.g. one regime's.
+ * `p_a^i = -2 (A q)_i + A_ii Delta_i` (docs/math.md §6). Any `A` works, e.g. one regime's.
  */
 export function solutionFromValueMatrix(
   prepared: PreparedMultiAsset,

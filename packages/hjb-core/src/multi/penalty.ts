@@ -19,6 +19,12 @@ export type PenaltySpec =
   | { kind: 'covariance'; gamma: number; covariancePerSec: readonly (readonly number[])[] }
   | { kind: 'matrix'; phiPerUnit2Sec: readonly (readonly number[])[] };
 
+/**
+ * A correlation's diagonal may differ from 1 by this much (numerically computed matrices give
+ * 1.0000000000000002); it is then taken as exactly 1.
+ */
+export const UNIT_DIAGONAL_TOLERANCE = 1e-9;
+
 /** Relative tolerance of the symmetry check on an explicit `Phi` or covariance. */
 export const SYMMETRY_TOLERANCE = 1e-10;
 
@@ -81,7 +87,7 @@ export function validatePenaltyMatrix(phi: Float64Array, n: number): Float64Arra
 
 /**
  * The covariance per second `Sigma_ij = rho_ij sigma_i sigma_j` from volatilities (price units
- * per sqrt(second)) and a correlation matrix (unit diagonal, entries in [-1, 1], symmetric).
+ * per sqrt(second)) and a correlation matrix (diagonal 1 within `UNIT_DIAGONAL_TOLERANCE`, entries in [-1, 1], symmetric).
  * PSD-ness is left to `penaltyMatrix`.
  */
 export function covarianceFromCorrelation(
@@ -101,7 +107,7 @@ export function covarianceFromCorrelation(
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const r = rho[i * n + j]!;
-      if (i === j ? r !== 1 : !(Math.abs(r) <= 1))
+      if (i === j ? !(Math.abs(r - 1) <= UNIT_DIAGONAL_TOLERANCE) : !(Math.abs(r) <= 1))
         throw new RangeError(
           `correlation[${i}][${j}] must be ${i === j ? '1' : 'in [-1, 1]'}, got ${r}`,
         );
@@ -109,7 +115,7 @@ export function covarianceFromCorrelation(
   return Array.from({ length: n }, (_, i) =>
     Array.from(
       { length: n },
-      (_, j) => rho[i * n + j]! * sigmaPerSqrtSec[i]! * sigmaPerSqrtSec[j]!,
+      (_, j) => (i === j ? 1 : rho[i * n + j]!) * sigmaPerSqrtSec[i]! * sigmaPerSqrtSec[j]!,
     ),
   );
 }

@@ -2,7 +2,7 @@ import type { MultiAssetSolution } from './multiAssetSolution.js';
 
 /**
  * Cost of trading asset j as a taker at rate `xi` (asset units per second, + buy):
- * `L(xi) = psi |xi| + eta xi^2`, quote currency per second (DESIGN 3.5).
+ * `L(xi) = psi |xi| + eta xi^2`, quote currency per second (docs/math.md §7).
  */
 export interface TakerHedgeCost {
   /** `psi`: half spread + taker fee, price units (quote currency per asset unit). */

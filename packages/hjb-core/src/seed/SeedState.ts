@@ -1,5 +1,5 @@
 /**
- * State and control of the seed's baselines (DESIGN 3.7). The seed works in basis points of the
+ * State and control of the seed's baselines (docs/math.md §11). The seed works in basis points of the
  * mid; the objective converts to price units with `bpsToPrice`.
  */
 export interface SeedState {

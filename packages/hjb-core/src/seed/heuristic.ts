@@ -2,7 +2,7 @@ import type { SeedControl, SeedState } from './SeedState.js';
 import { seedTakerRatePerSec, seedUrgency } from './urgency.js';
 
 /**
- * The seed's `applyStateAdjustments` (DESIGN 3.7), with `b = baseHalfSpreadBps`, `M = qMaxLots`,
+ * The seed's `applyStateAdjustments` (docs/math.md §11), with `b = baseHalfSpreadBps`, `M = qMaxLots`,
  * `Q = inventoryLots`, starting from `b` bps on both sides:
  * 1) drift: `a = -muHat b/2`; if `a > 0` bid += a, else ask -= a (upward drift widens the ask);
  * 2) risk: both offsets times `1 + min(|Q|/M, 1)^2`;

@@ -1,6 +1,6 @@
 /**
  * Test-only reference: classical fixed-step RK4 on the reduced HJB written out directly from
- * DESIGN 3.2 (sup over quotes taken through the model's closed-form maximiser), with the taker
+ * docs/math.md §2 (sup over quotes taken through the model's closed-form maximiser), with the taker
  * projection applied after each step when costs are given. Independent of the solver's
  * right-hand side, Jacobian and integrator.
  */

@@ -9,12 +9,12 @@ import type { RegimeModel } from '../model/RegimeModel.js';
 import type { RegimeParams } from '../regimeConfigSchema.js';
 
 /**
- * The single-asset reduced HJB with regime switching (DESIGN 3.6): one `HjbProblem` per regime
+ * The single-asset reduced HJB with regime switching (docs/math.md §8): one `HjbProblem` per regime
  * (own intensities, `phi`, `mu`, terminal penalty; one inventory grid `qMax` for all) and
  *
  *   dh_r/dtau = F_r(h_r) + sum_{r'} G[r][r'] (h_{r'} - h_r)
  *
- * with `F_r` the regime's own right-hand side (DESIGN 3.2) and `G` switches per second.
+ * with `F_r` the regime's own right-hand side (docs/math.md §2) and `G` switches per second.
  * Values are price units per lot. Taker impulses are not supported by the coupled solvers.
  */
 export interface RegimeCoupledProblem {

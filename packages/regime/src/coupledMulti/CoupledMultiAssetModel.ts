@@ -2,7 +2,7 @@ import { type MultiAssetProblem, type PreparedMultiAsset, prepareMultiAsset } fr
 import { createRegimeModel, type RegimeModel } from '../model/RegimeModel.js';
 
 /**
- * The multi-asset problem with regime switching (DESIGN 3.6): one hjb-core `MultiAssetProblem`
+ * The multi-asset problem with regime switching (docs/math.md §8): one hjb-core `MultiAssetProblem`
  * per regime (own venues' `aPerSec`/`kPerPrice`/rebates, penalty `Phi_r`, `xi`) over the same
  * assets, and a generator `G` (switches per second). The quadratic value
  * `theta_r(tau, q) ~ -q' A_r(tau) q` solves the coupled Riccati equations

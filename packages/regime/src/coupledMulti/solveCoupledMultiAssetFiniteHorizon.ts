@@ -33,7 +33,7 @@ export interface CoupledMultiAssetFiniteHorizonSolution {
 }
 
 /**
- * The regime-coupled multi-asset Riccati equations (DESIGN 3.6)
+ * The regime-coupled multi-asset Riccati equations (docs/math.md §8)
  *   dA_r/dtau = Phi_r - 4 A_r Dm_r A_r + sum_{r'} G[r][r'] (A_{r'} - A_r),   A_r(0) = 0,
  * integrated once through every requested tau by Dormand-Prince 5(4) (default tolerance 1e-12
  * relative to the regimes' own stationary values). The `A_r` are bitwise symmetric. With `G = 0`

@@ -39,7 +39,7 @@ export interface CoupledMultiAssetStationarySolution {
 
 /**
  * The coupled algebraic Riccati equations `0 = Phi_r - 4 A_r Dm_r A_r + sum_{r'} G[r][r']
- * (A_{r'} - A_r)` (DESIGN 3.6), the limit of `solveCoupledMultiAssetFiniteHorizon` as tau grows.
+ * (A_{r'} - A_r)` (docs/math.md §8), the limit of `solveCoupledMultiAssetFiniteHorizon` as tau grows.
  * Newton's method (`coupledNewtonStep`, one dense coupled Lyapunov solve per step) starts from
  * each regime's own `Gamma_r/2` and converges quadratically, in a few steps, to the stabilising
  * solution. If Newton fails (numerically singular step, non-finite or not converged; e.g. a

@@ -20,7 +20,7 @@ export interface EwmaCovarianceOptions {
 
 /**
  * Exponentially weighted covariance of the increments of `n` levels (e.g. mid prices of `n`
- * assets), per unit time: the `Sigma` of DESIGN 3.5. Each observation is a synchronous snapshot
+ * assets), per unit time: the `Sigma` of docs/math.md §6. Each observation is a synchronous snapshot
  * of all `n` levels at `tSec` (e.g. the latest mids sampled on a timer: sampling faster than the
  * assets trade biases correlations towards 0, the Epps effect). As in `EwmaVolatility`, every
  * increment contributes `dx dx' / dt` with the kernel mass of its interval, normalised by the

@@ -3,7 +3,7 @@ import { type GeneratorPerSec, validateGenerator } from './generator.js';
 
 /**
  * `R` volatility regimes with a generator between them and one parameter set per regime
- * (DESIGN 3.6). Shared by the single-asset coupled HJB (`coupled/`) and the multi-asset coupled
+ * (docs/math.md §8). Shared by the single-asset coupled HJB (`coupled/`) and the multi-asset coupled
  * Riccati (`coupledMulti/`); `P` is the per-regime parameter set (default: the configured
  * `RegimeParams`).
  */

@@ -1,6 +1,6 @@
 /**
  * Test problems for the regime-coupled multi-asset Riccati, with their `Phi` and `Dm` also
- * written out by hand (DESIGN 3.5, xi = 0, no rebates: `C = 1/e`,
+ * written out by hand (docs/math.md §6, xi = 0, no rebates: `C = 1/e`,
  * `Dm_ii = sum_v A_v Delta_i k_v / e`, `Phi = (gamma/2) Sigma`) for the independent reference,
  * which never calls `prepareMultiAsset`.
  */

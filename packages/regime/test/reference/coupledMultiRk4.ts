@@ -1,5 +1,5 @@
 /**
- * Test-only reference for the regime-coupled multi-asset Riccati (DESIGN 3.6), written directly
+ * Test-only reference for the regime-coupled multi-asset Riccati (docs/math.md §8), written directly
  * from the formula in nested arrays with classical fixed-step RK4:
  *   dA_r/dtau = Phi_r - 4 A_r Dm_r A_r + sum_{r'} G[r][r'] (A_{r'} - A_r),   A_r(0) = 0.
  * Independent of the package's stacking, right-hand side and Dormand-Prince integrator.

@@ -1,5 +1,5 @@
 /**
- * Test-only reference for the regime-coupled HJB, written directly from DESIGN 3.2/3.6 in nested
+ * Test-only reference for the regime-coupled HJB, written directly from docs/math.md §2 and §8 in nested
  * arrays: the sup over quotes through each model's maximiser `d*` and rate (not its Hamiltonian),
  * coupling `sum_r' G[r][r'] (h_r' - h_r)`, classical fixed-step RK4 in time-to-go. Independent of
  * the package's stacking, Jacobian, banded LU and integrator.

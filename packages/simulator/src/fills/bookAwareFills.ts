@@ -2,7 +2,7 @@ import type { Side } from '@mm/hjb-core';
 import type { BookView } from '../book/BookModel.js';
 import type { FillModel } from './FillModel.js';
 
-/** The seed's book-aware model (DESIGN 3.3). */
+/** The seed's book-aware model (docs/math.md §3). */
 export interface BookAwareFillsParams {
   /** Fill rate at the touch for a balanced book, fills per second (seed default 1). */
   lambda0PerSec: number;

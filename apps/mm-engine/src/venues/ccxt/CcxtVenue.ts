@@ -93,6 +93,11 @@ const MAX_FILL_PAGES = 50;
 
 const VENUE_CLIENT_ID = /^0x[0-9a-f]{32}$/;
 const OID_HANDLE = /^oid:(.+)$/;
+/**
+ * An immediate-or-cancel order that found nothing to take: Hyperliquid answers it as an error
+ * (`iocCancelRejected`); for the engine it is an ioc order canceled with nothing filled.
+ */
+const IOC_NO_MATCH = /could not immediately match/i;
 
 /**
  * The venue client order id of an engine client order id: `0x` + 32 hex characters (the first 16
@@ -190,7 +195,8 @@ function replaceUrls(node: unknown, url: string): unknown {
  * Engine client order ids map to venue client ids with `toVenueClientId`; the adapter keeps the
  * reverse maps (venue client id and venue order id -> engine id) so fills and open orders carry
  * engine ids. Orders are always limit orders; `postOnly` becomes ccxt's `postOnly` (Hyperliquid
- * `Alo`). Venue data is checked at the edge: non-finite prices or sizes never reach the engine.
+ * `Alo`), `timeInForce: 'ioc'` ccxt's `timeInForce: 'IOC'` (a taker order; the answer is `filled`
+ * or `canceled` with the executed part). Venue data is checked at the edge: non-finite prices or sizes never reach the engine.
  */
 export class CcxtVenue implements Venue {
   readonly name: string;
@@ -717,17 +723,38 @@ export class CcxtVenue implements Venue {
     // Remember the mapping before sending: a fill can arrive before the acknowledgement.
     this.orders.set(request.clientOrderId, record);
     this.engineIdByVenueClientId.set(venueClientId, request.clientOrderId);
+    const ioc = request.timeInForce === 'ioc';
+    if (ioc && request.postOnly) {
+      throw new VenueError('rejected', this.name, 'an ioc order cannot be post-only');
+    }
     const sent = this.rounded(exchange, symbol, price, sizeBase / inst.contractSize);
     const placing = this.rest('placeOrder', () =>
       exchange.createOrder(symbol, 'limit', request.side, sent.amount, sent.price, {
         clientOrderId: venueClientId,
-        postOnly: request.postOnly,
+        ...(ioc ? { timeInForce: 'IOC' } : { postOnly: request.postOnly }),
       }),
     );
     this.inflight.add(placing);
     try {
       const order = await placing;
-      return this.acknowledged(order, record, request.clientOrderId, sent, inst.contractSize);
+      const ack = this.acknowledged(order, record, request.clientOrderId, sent, inst.contractSize);
+      // An ioc order never rests: what did not fill at once is canceled.
+      if (ioc && ack.filledBase < ack.sizeBase * (1 - 1e-9)) return { ...ack, status: 'canceled' };
+      return ack;
+    } catch (error) {
+      if (ioc && error instanceof VenueError && IOC_NO_MATCH.test(error.message)) {
+        return {
+          asset: request.asset,
+          clientOrderId: request.clientOrderId,
+          venueOrderId: '',
+          side: request.side,
+          price: sent.price,
+          sizeBase: sent.amount * inst.contractSize,
+          filledBase: 0,
+          status: 'canceled',
+        };
+      }
+      throw error;
     } finally {
       this.inflight.delete(placing);
     }

@@ -2,6 +2,8 @@ import {
   arithmeticBrownian,
   type BookPath,
   bpsFees,
+  choleskyOfCorrelation,
+  correlate,
   createRng,
   exponentialFills,
   type FeeModel,
@@ -12,6 +14,7 @@ import {
   syntheticBook,
 } from '@mm/simulator';
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
+import { cleanCorrelation } from '../../config/correlationMatrix.js';
 import type { AssetConfig, SimVenueConfig } from '../../config/engineConfigSchema.js';
 import { TokenBucket } from '../../orders/tokenBucket.js';
 import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
@@ -65,6 +68,8 @@ const MAX_BACKGROUND_TRADES_PER_STEP = 1_000;
 /** One quoted asset's true market: mid path, book, fill model and their rng streams. */
 interface SimMarket {
   readonly config: AssetConfig;
+  /** Index of the asset in the engine's asset list (its correlated shock). */
+  readonly index: number;
   readonly info: MarketInfo;
   readonly midPath: MidPath;
   readonly midRng: Rng;
@@ -139,7 +144,13 @@ const levelsOf = (prices: Float64Array, sizes: Float64Array): BookLevel[] =>
  * from stream `4i + 2` of `marketSeed` (default `seed`: venues sharing it quote the same market),
  * its fills from stream `4i + 3` of `seed`, its background trades from stream `4i + 4` of
  * `marketSeed`; the faults use stream 0 of `seed`. One asset's path does not depend on which
- * others are quoted.
+ * others are quoted. With `correlation` (top-level `assets` order) each step draws every
+ * configured asset's standard normal from its own stream and multiplies the vector by the
+ * Cholesky factor `L` (`L L' = correlation`), so the mids' increments have that correlation;
+ * every configured asset's path is stepped, quoted or not.
+ *
+ * An `ioc` order takes the opposite levels within its limit at once (taker fills at the levels'
+ * prices) and the rest is canceled; a starting position comes in `deps.initialPositionsBase`.
  */
 export class SimVenue implements Venue {
   readonly name: string;
@@ -165,6 +176,16 @@ export class SimVenue implements Venue {
   private orderSeq = 0;
   private fillSeq = 0;
   private tradeSeq = 0;
+  /**
+   * With `correlation`: every configured asset's mid path (quoted or not, so venues sharing the
+   * market draw alike), the Cholesky factor, and the step's independent and correlated shocks.
+   */
+  private readonly correlated: {
+    paths: { path: MidPath; rng: Rng }[];
+    factor: Float64Array;
+    independent: Float64Array;
+    shocks: Float64Array;
+  } | null;
 
   constructor(config: SimVenueConfig, assets: ReadonlyArray<AssetConfig>, deps: SimVenueDeps) {
     this.config = config;
@@ -182,6 +203,15 @@ export class SimVenue implements Venue {
             Math.max(1, deps.rateLimitPerSec),
             deps.scheduler.now(),
           );
+    this.correlated =
+      config.correlation === undefined
+        ? null
+        : {
+            paths: assets.map((a, i) => this.startMid(a, i)),
+            factor: choleskyOfCorrelation(cleanCorrelation(config.correlation)),
+            independent: new Float64Array(assets.length),
+            shocks: new Float64Array(assets.length),
+          };
     const quoted = config.assets ?? assets.map((a) => a.symbol);
     for (const symbol of quoted) {
       const index = assets.findIndex((a) => a.symbol === symbol);
@@ -199,11 +229,9 @@ export class SimVenue implements Venue {
     }
   }
 
-  private startMarket(asset: AssetConfig, index: number): SimMarket {
-    const seed = this.config.seed;
-    const marketSeed = this.config.marketSeed ?? seed;
-    const midRng = createRng(marketSeed, 4 * index + 1);
-    const bookRng = createRng(marketSeed, 4 * index + 2);
+  /** The mid path of asset `index` of the engine's list and its rng (stream `4i + 1`). */
+  private startMid(asset: AssetConfig, index: number): { path: MidPath; rng: Rng } {
+    const rng = createRng(this.config.marketSeed ?? this.config.seed, 4 * index + 1);
     const mid0 = this.config.initialMidPrice[asset.symbol] ?? 100;
     // An asset with regimes trades in a Markov-switching market (its regimes' sigmas and generator).
     const midModel = asset.regime
@@ -212,7 +240,16 @@ export class SimVenue implements Venue {
           generatorPerSec: asset.regime.generatorPerSec,
         })
       : arithmeticBrownian({ sigmaPerSqrtSec: asset.model.sigma });
-    const midPath = midModel.start(mid0, midRng);
+    return { path: midModel.start(mid0, rng), rng };
+  }
+
+  private startMarket(asset: AssetConfig, index: number): SimMarket {
+    const seed = this.config.seed;
+    const marketSeed = this.config.marketSeed ?? seed;
+    const bookRng = createRng(marketSeed, 4 * index + 2);
+    const mid0 = this.config.initialMidPrice[asset.symbol] ?? 100;
+    const { path: midPath, rng: midRng } =
+      this.correlated?.paths[index] ?? this.startMid(asset, index);
     const book = syntheticBook({
       tickPrice: asset.tickSize,
       levels: BOOK_LEVELS,
@@ -220,6 +257,7 @@ export class SimVenue implements Venue {
     }).start(mid0, bookRng);
     return {
       config: asset,
+      index,
       info: {
         asset: asset.symbol,
         venueSymbol: asset.symbol,
@@ -267,8 +305,18 @@ export class SimVenue implements Venue {
     const dtSec = (now - this.lastStepMs) / 1000;
     this.lastStepMs = now;
     if (!(dtSec > 0)) return;
+    const c = this.correlated;
+    if (c !== null) {
+      for (let i = 0; i < c.paths.length; i++) c.independent[i] = c.paths[i]!.rng.normal();
+      correlate(c.factor, c.independent, c.shocks);
+      // Unquoted assets move too: their paths keep the rng streams as on any venue of this market.
+      for (let i = 0; i < c.paths.length; i++) {
+        const { path, rng } = c.paths[i]!;
+        path.step(dtSec, c.shocks[i]!, rng);
+      }
+    }
     for (const m of this.markets.values()) {
-      m.midPath.step(dtSec, m.midRng.normal(), m.midRng);
+      if (c === null) m.midPath.step(dtSec, m.midRng.normal(), m.midRng);
       m.book.update(m.midPath.midPrice, dtSec, m.bookRng);
       this.fillRestingOrders(m, dtSec);
       if (this.backgroundTrades) this.printBackgroundTrades(m, dtSec);
@@ -509,6 +557,9 @@ export class SimVenue implements Venue {
           throw this.rejected(`duplicate client order id '${request.clientOrderId}'`);
         }
         try {
+          if (request.timeInForce === 'ioc' && request.postOnly) {
+            throw this.rejected('an ioc order cannot be post-only');
+          }
           this.validate(m, request.side, request.price, request.sizeBase, request.postOnly);
         } catch (error) {
           reportRejected();
@@ -526,7 +577,9 @@ export class SimVenue implements Venue {
           status: 'open',
           postOnly: request.postOnly,
         };
-        if (this.crosses(m, order.side, order.price)) {
+        if (request.timeInForce === 'ioc') {
+          this.takeImmediate(m, order);
+        } else if (this.crosses(m, order.side, order.price)) {
           const touch = order.side === 'buy' ? m.book.bestAskPrice : m.book.bestBidPrice;
           this.execute(order, order.sizeBase, touch, 'taker');
         } else {
@@ -537,6 +590,31 @@ export class SimVenue implements Venue {
       },
       reportRejected,
     );
+  }
+
+  /**
+   * An immediate-or-cancel order: takes the opposite side's levels priced within its limit, best
+   * first, each up to its size in whole lots, as taker fills at the level's price (the synthetic
+   * book is not consumed, as for background trades); the rest is canceled (`orderUpdates` reports
+   * `canceled` with the executed part, or `filled`).
+   */
+  private takeImmediate(m: SimMarket, order: SimOrder): void {
+    const buy = order.side === 'buy';
+    const prices = buy ? m.book.askPrices : m.book.bidPrices;
+    const sizes = buy ? m.book.askSizes : m.book.bidSizes;
+    const lot = m.config.lotSizeBase;
+    for (let i = 0; i < prices.length && order.status === 'open'; i++) {
+      const price = prices[i]!;
+      if (buy ? price > order.price : price < order.price) break;
+      const levelLots = Math.floor(sizes[i]! / lot + GRID_EPS);
+      const leftLots = Math.round((order.sizeBase - order.filledBase) / lot);
+      const lots = Math.min(levelLots, leftLots);
+      if (lots > 0) this.execute(order, lots * lot, price, 'taker');
+    }
+    if (order.status === 'open') {
+      order.status = 'canceled';
+      this.orderUpdates$.next(copyOrder(order));
+    }
   }
 
   /**

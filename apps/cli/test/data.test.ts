@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, root, useBuiltCli } from './support/builtCli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mm-data-'));
+const hyperliquid = resolve(root, 'data/real/hyperliquid_btcusd_20250126.gz');
+
+useBuiltCli();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function mm(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('node', [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('mm data', () => {
+  it('import --json prints the summary; pack converts .mmb back to the same JSON lines', async () => {
+    const mmb = join(dir, 'hl.mmb');
+    const r = await mm(
+      'data',
+      'import',
+      '--format',
+      'hyperliquid',
+      '--input',
+      hyperliquid,
+      '--output',
+      mmb,
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(summary).toMatchObject({
+      events: 80,
+      bookEvents: 46,
+      tradeEvents: 34,
+      gaps: 0,
+      crossed: 0,
+    });
+    const jsonl = join(dir, 'hl.jsonl');
+    const p = await mm('data', 'pack', '--input', mmb, '--output', jsonl, '--json');
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.stdout)).toMatchObject({ events: 80 });
+    const direct = join(dir, 'hl-direct.jsonl');
+    await mm(
+      'data',
+      'import',
+      '--format',
+      'hyperliquid',
+      '--input',
+      hyperliquid,
+      '--output',
+      direct,
+    );
+    expect(readFileSync(jsonl, 'utf8')).toBe(readFileSync(direct, 'utf8'));
+  }, 60_000);
+
+  it('an unreadable line: exit 2 naming file and line, no output left behind', async () => {
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, '1737918843893903000 {"channel":"l2Book","data":\n');
+    const out = join(dir, 'bad.mmb');
+    const r = await mm(
+      'data',
+      'import',
+      '--format',
+      'hyperliquid',
+      '--input',
+      bad,
+      '--output',
+      out,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${bad}: line 1: not JSON`));
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+
+  it('an unknown format: exit 2 naming the option', async () => {
+    const r = await mm(
+      'data',
+      'import',
+      '--format',
+      'kraken',
+      '--input',
+      hyperliquid,
+      '--output',
+      join(dir, 'x.mmb'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--format/);
+  }, 60_000);
+});

@@ -1,0 +1,19 @@
+// Public surface of @mm/marketdata: curated named exports only.
+
+export type { ImportSummary } from './import/ImportSummary.js';
+// import of venue recordings
+export {
+  IMPORT_FORMATS,
+  type ImportFormat,
+  type ImportOptions,
+  importFiles,
+} from './import/importFiles.js';
+export { importToFile } from './import/importToFile.js';
+// reading and writing event files
+export { DataFormatError } from './io/DataFormatError.js';
+export { createEventWriter, type EventWriter, isMmbPath } from './io/EventWriter.js';
+export { readEvents, readL2Lines } from './io/readEvents.js';
+export { isGzip, type NumberedLine, readLines } from './io/readLines.js';
+// the .mmb binary format
+export { MmbEncoder } from './mmb/MmbEncoder.js';
+export { isMmb, readMmb } from './mmb/readMmb.js';
