@@ -8,7 +8,8 @@
  * port (`redis://127.0.0.1:1`, 200 ms connect timeout), so the engine runs embedded: in-process
  * bus and the fsynced file fill ledger, in a temp directory removed at the end.
  *
- * Modes (`node bench/dist/engineFullLoad.js --mode <m> [--seconds 5] [--warmup 1] [--json]`):
+ * Modes (`node bench/dist/engineFullLoad.js --mode <m> [--seconds 5] [--warmup 1] [--json]`;
+ * `--portfolio multi` quotes the 10 assets with the multi-asset control, mids correlated 0.5):
  * - `timers`: the engine as it runs (`asyncScheduler`): the venue's 1 ms step is a Node timer,
  *   which fires late, so fewer than 1,000 steps a second are delivered (measured).
  * - `paced`: as `timers`, except that the venue's step, the only action scheduled 1 ms ahead, runs
@@ -51,9 +52,41 @@ export const LOAD_MODES: readonly LoadMode[] = ['timers', 'paced', 'flat', 'virt
 /** Modes whose tick-to-quote samples are all returned (else only their quantiles). */
 const REAL_TIME: readonly LoadMode[] = ['timers', 'paced'];
 
-/** The benchmark's engine config (validated by `parseEngineConfig`). */
-export function fullEngineConfig(ledgerDir: string, prefix: string): EngineConfig {
+/**
+ * Book model of the portfolio load (`--portfolio multi`): every pair of assets correlated 0.5 in
+ * the market and in the book's risk model; gamma 0.5 per unit of quote currency (lot 1).
+ */
+export const PORTFOLIO_CORRELATION = 0.5;
+
+/** The `FULL_ASSETS x FULL_ASSETS` correlation matrix of the portfolio load. */
+export function portfolioCorrelation(): number[][] {
+  return Array.from({ length: FULL_ASSETS }, (_, i) =>
+    Array.from({ length: FULL_ASSETS }, (_, j) => (i === j ? 1 : PORTFOLIO_CORRELATION)),
+  );
+}
+
+/**
+ * The benchmark's engine config (validated by `parseEngineConfig`); with `portfolio: 'multi'` the
+ * simulated mids are correlated and the book is quoted by the multi-asset control.
+ */
+export function fullEngineConfig(
+  ledgerDir: string,
+  prefix: string,
+  portfolio: 'none' | 'multi' = 'none',
+): EngineConfig {
+  const multi =
+    portfolio === 'multi'
+      ? {
+          portfolio: {
+            model: 'multi',
+            gamma: 0.5,
+            correlation: portfolioCorrelation(),
+            hedging: { enabled: true },
+          },
+        }
+      : {};
   return parseEngineConfig({
+    ...multi,
     assets: Array.from({ length: FULL_ASSETS }, (_, i) => ({
       symbol: `A${i}`,
       lotSizeBase: 1,
@@ -62,7 +95,16 @@ export function fullEngineConfig(ledgerDir: string, prefix: string): EngineConfi
       policy: 'exact',
       model: { sigma: 0.02, A: 2, k: 50, gamma: 0.5 },
     })),
-    venues: [{ name: 'sim', kind: 'sim', seed: 7, bookIntervalMs: BOOK_INTERVAL_MS, latencyMs: 0 }],
+    venues: [
+      {
+        name: 'sim',
+        kind: 'sim',
+        seed: 7,
+        bookIntervalMs: BOOK_INTERVAL_MS,
+        latencyMs: 0,
+        ...(portfolio === 'multi' ? { correlation: portfolioCorrelation(), takerFeeBps: 2.5 } : {}),
+      },
+    ],
     risk: {
       positionLimitLots: 10,
       portfolioNotionalLimit: 1e9,
@@ -418,11 +460,12 @@ export async function runFullLoad(
   mode: LoadMode,
   seconds: number,
   warmupSec: number,
+  portfolio: 'none' | 'multi' = 'none',
 ): Promise<FullLoadResult> {
   const loadAvg1m = loadavg()[0] ?? Number.NaN;
   const dir = await mkdtemp(join(tmpdir(), 'mm-bench-engine-'));
   try {
-    const config = fullEngineConfig(dir, `bench-engine-full-${process.pid}`);
+    const config = fullEngineConfig(dir, `bench-engine-full-${process.pid}`, portfolio);
 
     let recording = false;
     const warningSamples: string[] = [];
@@ -597,7 +640,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const warmupSec = Number(argValue(argv, '--warmup') ?? 1);
   if (!(warmupSec >= 0))
     throw new Error(`--warmup must be >= 0, got ${argValue(argv, '--warmup')}`);
-  const r = await runFullLoad(mode, seconds, warmupSec);
+  const portfolio = argValue(argv, '--portfolio') ?? 'none';
+  if (portfolio !== 'none' && portfolio !== 'multi')
+    throw new Error(`--portfolio must be none or multi, got ${portfolio}`);
+  const r = await runFullLoad(mode, seconds, warmupSec, portfolio);
   if (argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;

@@ -1,9 +1,12 @@
 import { parseArgs, USAGE } from './args.js';
 import { engineCases } from './cases/engine.js';
 import { engineFullCases } from './cases/engineFull.js';
+import { marketDataCases } from './cases/marketData.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
 import { policyDecisionCases } from './cases/policyDecision.js';
+import { portfolioCases } from './cases/portfolio.js';
+import { portfolioEngineCases } from './cases/portfolioEngine.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
@@ -16,10 +19,13 @@ const CASES: BenchCase[] = [
   ...policyDecisionCases,
   ...solveTimeCases,
   ...multiAssetCases,
+  ...portfolioCases,
   ...regimeCases,
   ...simulationCases,
+  ...marketDataCases,
   ...engineCases,
   ...engineFullCases,
+  ...portfolioEngineCases,
   ...optimizerCases,
 ];
 

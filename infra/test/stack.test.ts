@@ -242,6 +242,7 @@ describe('docker-compose.yml', () => {
     expect(config.assets).toEqual(defaults.assets);
     expect(config.venues).toEqual(defaults.venues);
     expect(config.risk).toEqual(defaults.risk);
+    expect(config.portfolio).toEqual(defaults.portfolio);
     expect(config.redis.url).toBe('redis://redis:6379');
     expect(config.metrics).toEqual({ enabled: true, host: '0.0.0.0', port: 9464 });
     // The optimizer's config as the optimizer reads it, its scheduled jobs built for this engine.

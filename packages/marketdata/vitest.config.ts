@@ -5,5 +5,7 @@ export default defineProject({
     name: 'marketdata',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../../tooling/fastCheckSetup.ts'],
+    // Imports of the real recordings read megabytes of gzip: generous on a loaded machine.
+    testTimeout: 60_000,
   },
 });

@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { type BacktestConfig, backtestConfigSchema } from '@mm/backtest/run';
+import { extname } from 'node:path';
+import {
+  type BacktestConfig,
+  backtestConfigSchema,
+  isPortfolioBacktestConfig,
+  type PortfolioBacktestConfig,
+  portfolioBacktestConfigSchema,
+} from '@mm/backtest/run';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 
 export {
@@ -12,7 +20,8 @@ export {
 } from '@mm/backtest/run';
 
 export type ParsedBacktestConfig =
-  | { ok: true; config: BacktestConfig }
+  | { ok: true; kind: 'single'; config: BacktestConfig }
+  | { ok: true; kind: 'portfolio'; config: PortfolioBacktestConfig }
   | { ok: false; message: string };
 
 /** `a.b[2].c` */
@@ -49,17 +58,55 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     : `${field}: ${issue.message}, got ${describeValue(value)}`;
 }
 
-/** Validate a config text; the message names the field (or says the JSON is invalid). */
-export function parseBacktestConfig(text: string, file: string): ParsedBacktestConfig {
-  let input: unknown;
+/** Whether `file` is read as YAML (`.yaml`, `.yml`); anything else is JSON. */
+export function isYamlFile(file: string): boolean {
+  return ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+}
+
+/** The text as YAML or JSON (by the file's extension); a message naming the file (and line) if not. */
+function parseText(
+  text: string,
+  file: string,
+): { ok: true; input: unknown } | { ok: false; message: string } {
+  if (isYamlFile(file)) {
+    try {
+      return { ok: true, input: parseYaml(text) };
+    } catch (err) {
+      if (err instanceof YAMLParseError) {
+        const line = err.linePos?.[0]?.line;
+        const reason = (err.message.split('\n')[0] ?? '').replace(
+          / at line \d+, column \d+:?$/,
+          '',
+        );
+        return {
+          ok: false,
+          message: `${file}${line === undefined ? '' : `:${line}`}: invalid YAML (${reason})`,
+        };
+      }
+      throw err;
+    }
+  }
   try {
-    input = JSON.parse(text);
+    return { ok: true, input: JSON.parse(text) };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return { ok: false, message: `${file}: invalid JSON (${reason.replace(/\s+/g, ' ')})` };
   }
+}
+
+/** Validate a config text, YAML or JSON by `file`'s extension; the message names the field. */
+export function parseBacktestConfig(text: string, file: string): ParsedBacktestConfig {
+  const parsed = parseText(text, file);
+  if (!parsed.ok) return parsed;
+  const input = parsed.input;
+  if (isPortfolioBacktestConfig(input)) {
+    const portfolio = portfolioBacktestConfigSchema.safeParse(input);
+    if (portfolio.success) return { ok: true, kind: 'portfolio', config: portfolio.data };
+    const issue = portfolio.error.issues[0];
+    return { ok: false, message: issue ? describeIssue(issue, input) : 'invalid config' };
+  }
   const result = backtestConfigSchema.safeParse(input);
-  if (result.success) return { ok: true, config: result.data };
+  if (result.success) return { ok: true, kind: 'single', config: result.data };
   const issue = result.error.issues[0];
   return { ok: false, message: issue ? describeIssue(issue, input) : 'invalid config' };
 }

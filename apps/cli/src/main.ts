@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addBacktestCommand } from './commands/backtest.js';
+import { addCalibrateCommand } from './commands/calibrate.js';
 import { addDataCommand } from './commands/data.js';
 import { addJobsCommand } from './commands/jobs.js';
 import { addKillCommands } from './commands/kill.js';
@@ -40,6 +41,7 @@ function buildProgram(): Command {
   addOptimizeCommand(program);
   addJobsCommand(program);
   addDataCommand(program);
+  addCalibrateCommand(program);
   return program;
 }
 

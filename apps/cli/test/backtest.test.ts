@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify as toYaml } from 'yaml';
 import { main, root, useBuiltCli } from './support/builtCli.js';
 
 const asExample = resolve(root, 'examples/avellaneda-stoikov-2008.json');
@@ -37,7 +38,7 @@ interface Answer {
   comparison: { policies: { name: string; objective: { mean: number } }[] };
 }
 
-describe('mm backtest', () => {
+describe('mm backtest', { timeout: 60_000 }, () => {
   it('reproduces Avellaneda-Stoikov: the inventory strategy holds far less inventory', () => {
     const r = mm('--config', asExample, '--paths', '100', '--json');
     expect(r.stderr).toBe('');
@@ -62,11 +63,76 @@ describe('mm backtest', () => {
     const report = join(dir, 'sub', 'report.html');
     const r = mm('--config', asExample, '--paths', '5', '--report', report);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/policy\s+objective/);
-    expect(r.stdout).toContain('inventory');
+    expect(r.stdout).toMatch(/measure \(mean \[95% interval\]\)\s+unit\s+inventory\s+symmetric/);
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('symmetric');
+  });
+
+  it('the table shows each measure with its unit and interval, the same figures as --json', () => {
+    const table = mm('--config', asExample, '--paths', '20').stdout;
+    const json = JSON.parse(mm('--config', asExample, '--paths', '20', '--json').stdout) as {
+      comparison: {
+        policies: {
+          name: string;
+          sharpe: { estimate: number; lower: number; upper: number };
+          maxAbsInventory: { mean: number; ci: { lower: number; upper: number } };
+          objective: { mean: number; ci: { lower: number; upper: number } };
+        }[];
+      };
+    };
+    const row = (measure: string) => {
+      const line = table.split('\n').find((l) => l.startsWith(measure));
+      expect(line, measure).toBeDefined();
+      return line!.slice(measure.length).trim();
+    };
+    const cells = (text: string) =>
+      [...text.matchAll(/(-?[\d.]+) \[(-?[\d.]+), (-?[\d.]+)\]/g)].map((m) =>
+        m.slice(1, 4).map(Number),
+      );
+    const sharpe = row('Sharpe: mean/std of P&L');
+    expect(sharpe).toMatch(/^per path\s/);
+    const maxQ = row('max |q|');
+    expect(maxQ).toMatch(/^lots\s/);
+    expect(row('objective: P&L - phi int q^2 dt')).toMatch(/^quote ccy\s/);
+    expect(row('taker volume')).toMatch(/^lots per path\s/);
+    json.comparison.policies.forEach((p, i) => {
+      const [est, lo, hi] = cells(sharpe)[i]!;
+      expect(est).toBeCloseTo(p.sharpe.estimate, 3);
+      expect(lo).toBeCloseTo(p.sharpe.lower, 3);
+      expect(hi).toBeCloseTo(p.sharpe.upper, 3);
+      const [mean, qlo, qhi] = cells(maxQ)[i]!;
+      expect(mean).toBeCloseTo(p.maxAbsInventory.mean, 2);
+      expect(qlo).toBeLessThanOrEqual(mean!);
+      expect(qhi).toBeGreaterThanOrEqual(mean!);
+      expect(qhi).toBeCloseTo(p.maxAbsInventory.ci.upper, 2);
+    });
+  });
+
+  it('reads YAML like the job files: the same run as the JSON config', () => {
+    const file = join(dir, 'as.yaml');
+    writeFileSync(file, `# Avellaneda-Stoikov 2008, as YAML\n${toYaml(base)}`);
+    const fromYaml = mm('--config', file, '--paths', '5', '--json');
+    expect(fromYaml.stderr).toBe('');
+    expect(fromYaml.code).toBe(0);
+    expect(fromYaml.stdout).toBe(mm('--config', asExample, '--paths', '5', '--json').stdout);
+  });
+
+  it('bad YAML: exit 2 naming the file and line, or the field', () => {
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'market:\n  sigma: 2\n  A: [140\nrun: {}\n');
+    const r = mm('--config', broken);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mm backtest: .*broken\.yml:\d+: invalid YAML \(/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const field = join(dir, 'field.yaml');
+    const c = structuredClone(base) as Config;
+    c.market.sigma = 'two';
+    writeFileSync(field, toYaml(c));
+    const f = mm('--config', field);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/field "market\.sigma": expected a finite number in \(0, 1000000000\]/);
   });
 
   it('runs the default comparison example (exact, closedForm, grid, heuristic)', () => {
@@ -172,6 +238,54 @@ describe('mm backtest', () => {
     expect(r.stdout).toMatch(/"std":/);
     expect(r.stdout).not.toMatch(/"std":null/);
   });
+  it('runs a portfolio (multi-asset) config: objective, portfolioRisk and assets per policy', () => {
+    const example = resolve(root, 'examples/portfolio-3-assets.json');
+    const r = mm('--config', example, '--paths', '4', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout) as {
+      symbols: string[];
+      comparison: {
+        reference: string;
+        policies: {
+          name: string;
+          objective: { mean: number; std: number; ci: { lower: number; upper: number } };
+          objectiveVsFirst: { mean: number } | null;
+          portfolioRisk: { mean: number };
+          assets: { symbol: string; pnl: { mean: number }; finalInventory: { mean: number } }[];
+        }[];
+      };
+    };
+    expect(answer.symbols).toEqual(['AAA', 'BBB', 'CCC']);
+    expect(answer.comparison.reference).toBe('independent');
+    const [first, portfolio] = answer.comparison.policies;
+    expect(first!.objectiveVsFirst).toBeNull();
+    expect(portfolio!.name).toBe('portfolio');
+    expect(portfolio!.objective.ci.lower).toBeLessThanOrEqual(portfolio!.objective.mean);
+    expect(portfolio!.portfolioRisk.mean).toBeGreaterThan(0);
+    expect(portfolio!.assets.map((a) => a.symbol)).toEqual(['AAA', 'BBB', 'CCC']);
+  }, 120_000);
+
+  it('a portfolio config with a non-PSD correlation or a wrong size: exit 2 naming the field', () => {
+    const c = JSON.parse(
+      readFileSync(resolve(root, 'examples/portfolio-3-assets.json'), 'utf8'),
+    ) as Config;
+    c.market.correlation = [
+      [1, 0.9, 0.9],
+      [0.9, 1, -0.9],
+      [0.9, -0.9, 1],
+    ];
+    const file = join(dir, 'portfolio-not-psd.json');
+    writeFileSync(file, JSON.stringify(c));
+    const r = mm('--config', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/market\.correlation is not positive semi-definite/);
+    c.market.correlation = [[1]];
+    writeFileSync(file, JSON.stringify(c));
+    const sized = mm('--config', file);
+    expect(sized.code).toBe(2);
+    expect(sized.stderr).toMatch(/field "market\.correlation": expected a 3x3 matrix/);
+  }, 60_000);
 
   it('missing file, invalid JSON and bad flags: exit 2 naming them', () => {
     const missing = mm('--config', join(dir, 'nope.json'));
@@ -247,6 +361,32 @@ describe('mm backtest --report in headless Chromium', () => {
       );
       expect(charts.map((c) => c.id)).toContain('fill-rates');
       for (const c of charts) expect(c.drawn, `${c.id}: non-empty SVG paths`).toBeGreaterThan(0);
+      // At a mid of 60,000 the quotes chart's price ticks must still differ (offsets from the mid).
+      const def = join(dir, 'default.html');
+      const d = mm(
+        '--config',
+        resolve(root, 'examples/default-comparison.json'),
+        '--paths',
+        '20',
+        '--report',
+        def,
+      );
+      expect(d.code).toBe(0);
+      const defPage = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await defPage.goto(pathToFileURL(def).href, { waitUntil: 'load' });
+      const yTicks = await defPage.$$eval(
+        'svg[data-chart="quotes"] text.tick[text-anchor="end"]',
+        (ts) => ts.map((t) => t.textContent ?? ''),
+      );
+      expect(yTicks.length).toBeGreaterThan(2);
+      expect(new Set(yTicks).size, `distinct ticks: ${yTicks.join(' ')}`).toBe(yTicks.length);
+      const titles = await defPage.$$eval('figure h3', (hs) => hs.map((h) => h.textContent ?? ''));
+      for (const single of ['P&L over time', 'Drawdown over time', 'Inventory over time'])
+        expect(titles).toContain(`${single} (seed 1, one of 20 paths)`);
+      expect(titles).toEqual(
+        expect.arrayContaining(['P&L across paths', 'Maximum drawdown across paths']),
+      );
+      await defPage.close();
       const notes = await page.$$eval('#notes p', (ps) => ps.map((p) => p.textContent ?? ''));
       expect(notes.join('\n')).toMatch(/true model A = 140 fills\/s, k = 1\.5/);
       expect(problems).toEqual([]);

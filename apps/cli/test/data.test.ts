@@ -102,4 +102,44 @@ describe('mm data', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--format/);
   }, 60_000);
+
+  it('calibrate --json: the fields of the issue per asset; correlation null with a line saying why', async () => {
+    const mmb = join(dir, 'hl-cal.mmb');
+    await mm('data', 'import', '--format', 'hyperliquid', '--input', hyperliquid, '--output', mmb);
+    const jsonl = join(dir, 'hl-cal.jsonl');
+    await mm('data', 'pack', '--input', mmb, '--output', jsonl);
+    const r = await mm('calibrate', '--data', mmb, '--data', jsonl, '--json');
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout) as { assets: Record<string, unknown>[]; correlation: unknown };
+    expect(c.assets).toHaveLength(2);
+    for (const a of c.assets) {
+      expect(Object.keys(a).sort()).toEqual([
+        'fits',
+        'meanSpread',
+        'sampleSec',
+        'sigmaPerSqrtSec',
+        'sigmaSe',
+        'symbol',
+        'tickSize',
+      ]);
+      expect(Object.keys(a.fits as object).sort()).toEqual(['all', 'beyondTouch']);
+      expect(a.tickSize).toBe(1);
+    }
+    // 25 s of data: 25 one-second increments in common, fewer than the 30 a correlation needs
+    expect(c.correlation).toBeNull();
+    expect(r.stderr).toMatch(/correlation null: .*share 25 sampled increments/);
+    const bad = await mm('calibrate', '--data', join(dir, 'missing.mmb'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/missing\.mmb/);
+  }, 60_000);
+
+  it('calibrate without --json: a table, the correlation and a model snippet with gamma commented', async () => {
+    const mmb = join(dir, 'hl-cal.mmb');
+    const r = await mm('calibrate', '--data', mmb);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/sigma\/sqrt\(s\)/);
+    expect(r.stdout).toMatch(/correlation: none \(one asset/);
+    expect(r.stdout).toMatch(/model:\n\s+sigma: /);
+    expect(r.stdout).toMatch(/# gamma:/);
+  }, 60_000);
 });

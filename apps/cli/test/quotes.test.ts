@@ -51,8 +51,9 @@ describe('mm quotes', { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(stdout).not.toContain('\u001b[');
     const rows = assetRows(stdout);
     expect(rows.map((r) => r[0])).toEqual(['BTC', 'ETH', 'SOL']);
-    // config/default.yaml: BTC sigma 6, A 0.5, k 0.111, gamma 0.002 at 60000; ETH 0.3, 0.5, 2.2, 0.04.
-    const models = { BTC: [6, 0.5, 0.111, 0.002], ETH: [0.3, 0.5, 2.2, 0.04] } as const;
+    // config/default.yaml: BTC sigma 6, A 2, k 0.111 at 60000; ETH 0.3, 2, 2.2; each asset's gamma
+    // is portfolio.gamma 0.5 x lotSizeBase (BTC 0.001, ETH 0.01).
+    const models = { BTC: [6, 2, 0.111, 0.0005], ETH: [0.3, 2, 2.2, 0.005] } as const;
     for (const [asset, [sigma, A, k, gamma]] of Object.entries(models)) {
       const r = rows.find((x) => x[0] === asset)!;
       const [mid, bid, ask, dBid, dAsk] = r.slice(3, 8).map(Number) as [
@@ -85,15 +86,15 @@ describe('mm quotes', { timeout: SPAWN_TIMEOUT_MS }, () => {
 
   it('reads --config: another model gives other quotes', () => {
     const text = readFileSync(path.join(root, 'config/default.yaml'), 'utf8').replace(
-      'model: { sigma: 6, A: 0.5, k: 0.111, gamma: 0.002 }',
-      'model: { sigma: 12, A: 0.5, k: 0.111, gamma: 0.002 }',
+      'model: { sigma: 6, A: 2, k: 0.111 }',
+      'model: { sigma: 12, A: 2, k: 0.111 }',
     );
     const file = path.join(tmp, 'wider.yaml');
     writeFileSync(file, text);
     const base = assetRows(mm().stdout).find((r) => r[0] === 'BTC')!;
     const wider = assetRows(mm('--config', file).stdout).find((r) => r[0] === 'BTC')!;
     expect(Number(wider[6])).toBeGreaterThan(Number(base[6]));
-    expect(Math.abs(Number(wider[6]) / gueantHalfSpread(12, 0.5, 0.111, 0.002) - 1)).toBeLessThan(
+    expect(Math.abs(Number(wider[6]) / gueantHalfSpread(12, 2, 0.111, 0.0005) - 1)).toBeLessThan(
       0.01,
     );
   });

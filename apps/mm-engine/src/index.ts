@@ -19,6 +19,15 @@ export {
 } from './config/engineConfigSchema.js';
 export { loadEngineConfig } from './config/loadEngineConfig.js';
 export {
+  type PortfolioConfig,
+  type PortfolioModel,
+  portfolioModelOf,
+} from './config/portfolioConfigSchema.js';
+export { LiveCovariance } from './decision/liveCovariance.js';
+export { PortfolioDecider } from './decision/PortfolioDecider.js';
+export { PortfolioQuoting, type TakerOrder } from './decision/portfolioQuoting.js';
+export { type BookLayout, bookLayout, portfolioSpecOf } from './decision/portfolioSpecOf.js';
+export {
   Engine,
   type EngineDeps,
   type EngineStatus,
@@ -38,30 +47,25 @@ export {
   type EngineMetrics,
 } from './metrics/engineMetrics.js';
 export { startMetricsServer } from './metrics/metricsServer.js';
+export type { AssetState, InvalidReason } from './model/assetState.js';
+export type { BookEvent, BookLevel } from './model/book.js';
+export { type LiveOrder, type LiveQuotes, NO_LIVE_QUOTES } from './model/liveQuotes.js';
+export type { OrderAction } from './model/orderAction.js';
+export type { PortfolioInventory } from './model/portfolioInventory.js';
+export { NO_QUOTES, type Quote, type QuoteIntent, type QuoteSide } from './model/quote.js';
 export {
   type AssetPipelineOptions,
   assetPipeline,
   type PipelineAsset,
-  type PortfolioInventory,
 } from './pipeline/assetPipeline.js';
 export {
   type DiffInput,
   type DiffResult,
   diffQuotes,
-  type LiveOrder,
-  type LiveQuotes,
-  NO_LIVE_QUOTES,
-  type OrderAction,
   priceToTicks,
   ticksToPrice,
 } from './pipeline/orderDiff.js';
-export {
-  intentFromControl,
-  NO_QUOTES,
-  type Quote,
-  type QuoteIntent,
-  type QuoteSide,
-} from './pipeline/quoteIntent.js';
+export { intentFromControl } from './pipeline/quoteIntent.js';
 export {
   type PullReason,
   type RiskDecision,
@@ -70,10 +74,6 @@ export {
   riskGate,
 } from './pipeline/riskGate.js';
 export {
-  type AssetState,
-  type BookEvent,
-  type BookLevel,
-  type InvalidReason,
   initialAssetState,
   makeStateReducer,
   reduceBook,

@@ -2,10 +2,11 @@ import type { Control, MarketState, Policy } from '@mm/hjb-core';
 import { defer, merge, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { assetPipeline, type PortfolioInventory } from '../src/pipeline/assetPipeline.js';
-import type { OrderAction } from '../src/pipeline/orderDiff.js';
+import type { BookEvent } from '../src/model/book.js';
+import type { OrderAction } from '../src/model/orderAction.js';
+import type { PortfolioInventory } from '../src/model/portfolioInventory.js';
+import { assetPipeline } from '../src/pipeline/assetPipeline.js';
 import type { RiskLimits } from '../src/pipeline/riskGate.js';
-import type { BookEvent } from '../src/pipeline/stateReducer.js';
 
 /** Quotes 0.5 price units either side of the mid. */
 const fixedPolicy: Policy = {

@@ -17,7 +17,7 @@ import {
 import { filter, firstValueFrom, type Observable, take, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CcxtVenueConfig, ccxtVenueConfigSchema } from '../src/config/engineConfigSchema.js';
-import type { BookEvent } from '../src/pipeline/stateReducer.js';
+import type { BookEvent } from '../src/model/book.js';
 import { CcxtVenue, type CcxtVenueLogger, toVenueClientId } from '../src/venues/ccxt/CcxtVenue.js';
 import { classifyError, parseRetryAfterMs } from '../src/venues/ccxt/classifyError.js';
 import { loadCredentials, redactSecrets } from '../src/venues/ccxt/credentials.js';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffQuotes, NO_LIVE_QUOTES, ticksToPrice } from '../src/pipeline/orderDiff.js';
-import type { QuoteIntent } from '../src/pipeline/quoteIntent.js';
+import { NO_LIVE_QUOTES } from '../src/model/liveQuotes.js';
+import type { QuoteIntent } from '../src/model/quote.js';
+import { diffQuotes, ticksToPrice } from '../src/pipeline/orderDiff.js';
 
 const desired: QuoteIntent = {
   bid: { price: 99.57, sizeLots: 2.4 },

@@ -6,10 +6,10 @@ import {
   assetConfigSchema,
   simVenueConfigSchema,
 } from '../src/config/engineConfigSchema.js';
+import type { OrderAction } from '../src/model/orderAction.js';
+import type { QuoteSide } from '../src/model/quote.js';
 import { OrderManager, type OrderManagerOptions } from '../src/orders/OrderManager.js';
 import type { OrderEvent } from '../src/orders/orderEvent.js';
-import type { OrderAction } from '../src/pipeline/orderDiff.js';
-import type { QuoteSide } from '../src/pipeline/quoteIntent.js';
 import { SimVenue } from '../src/venues/sim/SimVenue.js';
 import { advanceVirtualTime, settleInVirtualTime } from '../src/venues/sim/virtualTime.js';
 import type { VenueOrder } from '../src/venues/Venue.js';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { QuoteIntent } from '../src/pipeline/quoteIntent.js';
+import type { AssetState } from '../src/model/assetState.js';
+import type { QuoteIntent } from '../src/model/quote.js';
 import { type RiskGateInput, type RiskLimits, riskGate } from '../src/pipeline/riskGate.js';
-import { type AssetState, initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
+import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
 
 const limits: RiskLimits = {
   positionLimitLots: 5,

@@ -6,7 +6,8 @@ import {
   type SimVenueConfig,
   simVenueConfigSchema,
 } from '../src/config/engineConfigSchema.js';
-import { type BookEvent, initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
+import type { BookEvent } from '../src/model/book.js';
+import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
 import { SimVenue, type SimVenueDeps } from '../src/venues/sim/SimVenue.js';
 import { runVirtualTime, settleInVirtualTime } from '../src/venues/sim/virtualTime.js';
 import {

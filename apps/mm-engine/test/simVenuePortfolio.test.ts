@@ -7,7 +7,7 @@ import {
   simVenueConfigSchema,
 } from '../src/config/engineConfigSchema.js';
 import { simStartingPositionsBase } from '../src/engine/createVenue.js';
-import type { BookEvent } from '../src/pipeline/stateReducer.js';
+import type { BookEvent } from '../src/model/book.js';
 import { SimVenue } from '../src/venues/sim/SimVenue.js';
 import { runVirtualTime, settleInVirtualTime } from '../src/venues/sim/virtualTime.js';
 import {

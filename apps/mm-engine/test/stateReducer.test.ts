@@ -2,13 +2,8 @@ import { EwmaVolatility } from '@mm/regime';
 import { createRng } from '@mm/simulator';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type BookEvent,
-  type BookLevel,
-  initialAssetState,
-  makeStateReducer,
-  reduceBook,
-} from '../src/pipeline/stateReducer.js';
+import type { BookEvent, BookLevel } from '../src/model/book.js';
+import { initialAssetState, makeStateReducer, reduceBook } from '../src/pipeline/stateReducer.js';
 
 const book = (tMs: number, bid: number, ask: number, bidSz = 1, askSz = 1): BookEvent => ({
   tMs,

@@ -29,9 +29,16 @@ const ENGINE = `Engine + 1 sim venue, ${FULL_ASSETS} assets x 1 ms books`;
 /** Each mode's run per --quick: a case reads its own run once. */
 const runs = new Map<string, FullLoadResult | Error>();
 
-/** Run `engineFullLoad.js` in a child process (its own heap and event loop); read its JSON line. */
-function fullRun(mode: LoadMode, quick: boolean): FullLoadResult | Error {
-  const key = `${mode}:${quick}`;
+/**
+ * Run `engineFullLoad.js` in a child process (its own heap and event loop); read its JSON line.
+ * `portfolio: 'multi'` runs the portfolio load (cases/portfolioEngine.ts).
+ */
+export function fullRun(
+  mode: LoadMode,
+  quick: boolean,
+  portfolio: 'none' | 'multi' = 'none',
+): FullLoadResult | Error {
+  const key = `${mode}:${quick}:${portfolio}`;
   const known = runs.get(key);
   if (known) return known;
   const script = fileURLToPath(new URL('../engineFullLoad.js', import.meta.url));
@@ -39,7 +46,18 @@ function fullRun(mode: LoadMode, quick: boolean): FullLoadResult | Error {
   const warmup = quick ? WARMUP_SEC.quick : WARMUP_SEC.full;
   const child = spawnSync(
     process.execPath,
-    [script, '--mode', mode, '--seconds', String(seconds), '--warmup', String(warmup), '--json'],
+    [
+      script,
+      '--mode',
+      mode,
+      '--seconds',
+      String(seconds),
+      '--warmup',
+      String(warmup),
+      '--portfolio',
+      portfolio,
+      '--json',
+    ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 180_000 },
   );
   let result: FullLoadResult | Error;
@@ -54,10 +72,10 @@ function fullRun(mode: LoadMode, quick: boolean): FullLoadResult | Error {
   return result;
 }
 
-const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+export const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
 /** Order actions, fills and what the run ran on, for the notes. */
-function activity(r: FullLoadResult): string {
+export function activity(r: FullLoadResult): string {
   const actions = Object.entries(r.orderActions)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
@@ -69,7 +87,7 @@ function activity(r: FullLoadResult): string {
 }
 
 /** Problems that make a run not measure what its case says (any mode). */
-function runProblem(r: FullLoadResult): string | undefined {
+export function runProblem(r: FullLoadResult): string | undefined {
   if (r.transport !== 'in-process') return `transport ${r.transport}, expected in-process`;
   if (r.pipelineRestarts > 0) return `${r.pipelineRestarts} pipeline restarts`;
   if (r.badBooks > 0) return `${r.badBooks} books rejected by the reducer`;

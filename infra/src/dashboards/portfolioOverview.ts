@@ -104,6 +104,55 @@ export function portfolioOverview(): Dashboard {
         ],
       },
       {
+        title: 'Portfolio risk',
+        panels: [
+          timeseries({
+            title: "Portfolio risk q' Sigma q",
+            description:
+              "q' Sigma q of the inventory vector (asset units), quote currency^2 per second: the variance rate of the book's value",
+            w: 12,
+            h: 8,
+            min: 0,
+            queries: [{ expr: 'max(mm_portfolio_risk)', legend: "q' Sigma q" }],
+          }),
+          timeseries({
+            title: 'Risk contribution per asset',
+            description:
+              "q_i (Sigma q)_i: each asset's share of q' Sigma q (they sum to it; negative = the asset hedges the rest)",
+            w: 12,
+            h: 8,
+            queries: [{ expr: `sum by (asset) (mm_risk_contribution{${A}})`, legend: '{{asset}}' }],
+          }),
+          timeseries({
+            title: 'Hedges per minute',
+            description: 'Hedge taker orders sent by the portfolio policy, per asset and venue',
+            w: 12,
+            h: 8,
+            min: 0,
+            queries: [
+              {
+                expr: `sum by (asset, venue) (rate(mm_hedges_total{${AV}}[${RATE}])) * 60`,
+                legend: '{{asset}} {{venue}}',
+              },
+            ],
+          }),
+          timeseries({
+            title: 'Quotes clamped at the boundary per minute',
+            description:
+              'Quotes the boundary moved to one tick inside the opposite touch (or rested when the model left the reducing side empty)',
+            w: 12,
+            h: 8,
+            min: 0,
+            queries: [
+              {
+                expr: `sum by (asset, venue, side) (rate(mm_quotes_clamped_total{${AV}}[${RATE}])) * 60`,
+                legend: '{{asset}} {{venue}} {{side}}',
+              },
+            ],
+          }),
+        ],
+      },
+      {
         title: 'Fills',
         panels: [
           timeseries({

@@ -19,6 +19,7 @@ export {
   fitFillIntensity,
   predictedFillRate,
 } from './calibration/fitFillIntensity.js';
+export { realizedCorrelation } from './calibration/realizedCorrelation.js';
 // policy comparison
 export {
   PATH_METRICS,
@@ -37,10 +38,24 @@ export {
   type SummarizeOptions,
   summarizePolicies,
 } from './compare/summarizePolicies.js';
+// markouts (adverse selection)
+export {
+  MARKOUT_CURVE_SEC,
+  MARKOUT_HORIZONS,
+  MarkoutAccumulator,
+  type MarkoutFill,
+  type MarkoutStat,
+  type MarkoutSummary,
+  type MidSeries,
+  markout,
+  midSeriesOf,
+} from './markouts/markouts.js';
+export type { ReportMarkouts } from './report/markoutChart.js';
 // the HTML report
 export type {
   ReportCalibration,
   ReportData,
+  ReportDistribution,
   ReportPath,
   ReportQuotes,
 } from './report/ReportData.js';
@@ -70,6 +85,7 @@ export {
   standardError,
   variance,
 } from './stats/descriptive.js';
+export { drawdownSeries, maxDrawdown } from './stats/drawdown.js';
 export { type InventoryStats, inventoryStats } from './stats/inventory.js';
 export { normalCdf, normalQuantile } from './stats/normalQuantile.js';
 export { ratioOfMeansBootstrapCi, ratioOfMeansDeltaCi } from './stats/ratio.js';

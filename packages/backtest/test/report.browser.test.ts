@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/index.js';
@@ -18,7 +18,17 @@ const ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-const SCREENSHOT = '/tmp/report.png';
+/** Screenshots land in the repository's (git-ignored) `reports/screenshots/` for a human to look at. */
+const SCREENSHOTS = fileURLToPath(new URL('../../../reports/screenshots/', import.meta.url));
+/** The width the report must fit without horizontal scrolling (issue 13). */
+const VIEWPORT_WIDTH = 1400;
+
+/** Width and height of a PNG from its IHDR chunk; throws when `bytes` is not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = '89504e470d0a1a0a';
+  if (bytes.subarray(0, 8).toString('hex') !== signature) throw new Error('not a PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
 
 /** The parts of an SVG shape element the check uses (the tsconfig has no DOM lib). */
 interface SvgShape {
@@ -62,7 +72,7 @@ describe('HTML report in headless Chromium', () => {
   }) => {
     if (missing) skip(missing);
     const path = await writeReport(join(dir, 'report.html'), toyReportData(2026, 40));
-    const page = await browser!.newPage({ viewport: { width: 1360, height: 900 } });
+    const page = await browser!.newPage({ viewport: { width: VIEWPORT_WIDTH, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
@@ -95,7 +105,18 @@ describe('HTML report in headless Chromium', () => {
       }),
     );
     expect(charts.map((c) => c.id).sort()).toEqual(
-      ['fill-rates', 'inventory', 'objective', 'pnl', 'quote-depths', 'quotes', 'share'].sort(),
+      [
+        'drawdown',
+        'fill-rates',
+        'inventory',
+        'max-drawdown',
+        'objective',
+        'pnl',
+        'pnl-distribution',
+        'quote-depths',
+        'quotes',
+        'share',
+      ].sort(),
     );
     for (const c of charts) {
       expect(c.drawn, `${c.id}: paths with data`).toBeGreaterThan(0);
@@ -104,7 +125,39 @@ describe('HTML report in headless Chromium', () => {
     const scripts = await page.$$eval('script', (s) => s.length);
     expect(scripts).toBe(0);
 
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // The policy table and the page fit the viewport: nothing scrolls sideways.
+    const widths = await page.evaluate(() => {
+      const doc = (
+        globalThis as unknown as {
+          document: {
+            documentElement: { scrollWidth: number; clientWidth: number };
+            querySelector(s: string): { scrollWidth: number; clientWidth: number } | null;
+          };
+        }
+      ).document;
+      const wrap = doc.querySelector('.table-wrap');
+      return {
+        page: [doc.documentElement.scrollWidth, doc.documentElement.clientWidth],
+        table: wrap === null ? null : [wrap.scrollWidth, wrap.clientWidth],
+      };
+    });
+    expect(widths.table, 'policy table present').not.toBeNull();
+    expect(widths.table![0], 'policy table scroll width').toBeLessThanOrEqual(widths.table![1]!);
+    expect(widths.page[0], 'page scroll width').toBeLessThanOrEqual(widths.page[1]!);
+
+    // Screenshots: the whole page and the policy table.
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const full = join(SCREENSHOTS, 'report-full.png');
+    const table = join(SCREENSHOTS, 'report-table.png');
+    await page.screenshot({ path: full, fullPage: true });
+    await page.locator('.table-wrap').screenshot({ path: table });
+    const fullSize = pngSize(await readFile(full));
+    expect(fullSize.width).toBe(VIEWPORT_WIDTH);
+    expect(fullSize.height).toBeGreaterThan(900);
+    const tableSize = pngSize(await readFile(table));
+    expect(tableSize.width).toBeLessThanOrEqual(VIEWPORT_WIDTH);
+    expect(tableSize.height).toBeGreaterThan(50);
+    console.info(`report screenshots: ${full}, ${table}`);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

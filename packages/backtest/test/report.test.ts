@@ -3,9 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReport, writeReport } from '../src/index.js';
+import { histogramCounts, histogramEdges } from '../src/report/distributionCharts.js';
 import { toyReportData } from './support/reportFixture.js';
 
-const CHARTS = ['objective', 'share', 'pnl', 'inventory', 'quotes', 'quote-depths', 'fill-rates'];
+const CHARTS = [
+  'objective',
+  'share',
+  'pnl-distribution',
+  'max-drawdown',
+  'pnl',
+  'drawdown',
+  'inventory',
+  'quotes',
+  'quote-depths',
+  'fill-rates',
+];
 
 /** The SVG of each chart, by its data-chart id. */
 function chartSvgs(html: string): Map<string, string> {
@@ -51,6 +63,50 @@ describe('renderReport', () => {
       expect(html).toContain(`<th scope="row">${name}</th>`);
     expect(html).toContain('reference');
     expect(html).toMatch(/percentile bootstrap \(1000 paired resamples, seed 7\)/);
+  });
+
+  it('says which path the single-path charts show', () => {
+    for (const title of ['P&amp;L over time', 'Drawdown over time', 'Inventory over time'])
+      expect(html).toContain(`${title} (path 1 of 12, seed 2026000)</h3>`);
+  });
+
+  it('counts every path once in the P&L and drawdown histograms', () => {
+    const edges = histogramEdges(data.distributions!.map((d) => d.pnl));
+    for (const d of data.distributions!) {
+      const counts = histogramCounts(d.pnl, edges);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
+    }
+    // the extremes fall in the first and last bins (the last bin is closed)
+    expect(histogramCounts([edges[0]!, edges.at(-1)!], edges)).toEqual([
+      1,
+      ...new Array(edges.length - 3).fill(0),
+      1,
+    ]);
+  });
+
+  it('draws quotes as offsets from the starting mid, so nearby prices get distinct ticks', () => {
+    const mid = 60_000;
+    const t = [0, 1, 2, 3];
+    const svg = chartSvgs(
+      renderReport({
+        title: 'q',
+        paths: [],
+        quotes: {
+          name: 'exact',
+          tSec: t,
+          midPrice: [mid, mid + 0.5, mid + 1, mid + 0.5],
+          bidPrice: [mid - 2.5, mid - 2, mid - 1.5, mid - 2],
+          askPrice: [mid + 2.5, mid + 3, mid + 3.5, mid + 3],
+        },
+      }),
+    ).get('quotes')!;
+    expect(svg).toContain('price − 60000 (mid at start)');
+    const yTicks = [
+      ...svg.matchAll(/<text class="tick" x="\d+" y="[\d.]+" text-anchor="end"[^>]*>([^<]*)</g),
+    ].map((m) => m[1]!);
+    expect(yTicks.length).toBeGreaterThan(2);
+    expect(new Set(yTicks).size).toBe(yTicks.length);
+    expect(yTicks.some((label) => label.startsWith('−'))).toBe(true);
   });
 
   it('is deterministic', () => {

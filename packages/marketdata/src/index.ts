@@ -1,5 +1,22 @@
 // Public surface of @mm/marketdata: curated named exports only.
 
+// calibration from recorded books and trades
+export {
+  type AssetCalibrationJson,
+  type CalibrateOptions,
+  type Calibration,
+  type CalibrationJson,
+  calibrateFiles,
+  type IntensityFitJson,
+  symbolOf,
+} from './calibrate/calibrateFiles.js';
+export { fitOrderIntensity, type OrderIntensityFit } from './calibrate/fitOrderIntensity.js';
+export {
+  type MarketOrder,
+  MarketOrderGrouper,
+  type TouchState,
+} from './calibrate/MarketOrderGrouper.js';
+export { MidGrid } from './calibrate/MidGrid.js';
 export type { ImportSummary } from './import/ImportSummary.js';
 // import of venue recordings
 export {

@@ -99,13 +99,52 @@ describe('L2 replay engine', () => {
     expect(replayL2(more, cfg({ queueModel: riskAverseQueue() })).counts.makerBuys).toBe(0); // 1 - 1.3 = -0.3
   });
 
-  it('a quote that would cross on arrival is rejected (post-only)', () => {
+  it('a crossing quote rests one tick inside the opposite touch (the boundary module), off-tick prices are rounded away', () => {
     const r = replayL2(
       [B0, trade(1, 100.01, 1, 'buy')],
-      cfg({ policy: { decide: () => quote(-0.02, 0.5) } }),
+      cfg({ policy: { decide: () => quote(-0.02, 0.5031) } }),
+    );
+    expect(r.postOnlyRejections).toBe(0);
+    expect(r.clampedQuotes).toBe(1);
+    expect(r.path!.bidPrice[0]).toBe(100); // 100.02 crosses the ask 100.01: one tick under it
+    expect(r.path!.askPrice[0]).toBe(100.51); // 100.5031 rounded up to the 0.01 tick
+    expect(r.fills).toEqual([]);
+  });
+
+  it("a crossing side is a taker at the touch when the policy's taker control says so", () => {
+    const r = replayL2(
+      [B0],
+      cfg({ policy: { decide: () => ({ ...quote(-0.02, 0.5), takerBuyRatePerSec: 1e-9 }) } }),
+    );
+    expect(r.fills).toEqual([
+      { tSec: 0, side: 'buy', role: 'taker', price: 100.01, lots: 1, feeQuote: 0 },
+    ]);
+  });
+
+  it('a quote that crosses when it arrives after the latency is rejected (post-only)', () => {
+    const r = replayL2(
+      [B0, book(0.3, [[99.98, 5]], [[99.99, 2]]), trade(0.6, 99.99, 1, 'buy')],
+      cfg({
+        policy: { decide: () => quote(0.01, 0.5) },
+        latencyModel: constantLatency(0.5),
+        decisionIntervalSec: 10,
+      }),
     );
     expect(r.postOnlyRejections).toBe(1);
     expect(r.fills).toEqual([]);
+  });
+
+  it('the reducing side rests at its touch when the policy leaves it empty; qMaxLots stops the other side', () => {
+    const r = replayL2(
+      [B0, book(1, [[99.99, 5]], [[100.01, 4]])],
+      cfg({
+        policy: scriptedPolicy((s) => ({ take: s.tSec === 0 ? 'buy' : null })),
+        qMaxLots: 1,
+      }),
+    );
+    expect(r.inventoryLots).toBe(1);
+    expect(r.path!.askPrice.at(-1)).toBe(100.01);
+    expect(Number.isNaN(r.path!.bidPrice.at(-1)!)).toBe(true);
   });
 
   it('latency: an order decided at t is live from the first event at or after t + latency', () => {

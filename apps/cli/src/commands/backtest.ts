@@ -16,6 +16,7 @@ import {
   phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
+import { runPortfolioBacktest } from './portfolioBacktest.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 interface BacktestFlags {
@@ -34,11 +35,18 @@ interface BacktestFlags {
 export const MAX_SIMULATED_STEPS = 50_000_000;
 
 /** Refusal of a run above {@link MAX_SIMULATED_STEPS}, naming the fields; null when within. */
-export function costRefusal(policies: number, paths: number, steps: number): string | null {
-  const work = policies * paths * steps;
+export function costRefusal(
+  policies: number,
+  paths: number,
+  steps: number,
+  assets = 1,
+): string | null {
+  const work = policies * paths * steps * assets;
   if (work <= MAX_SIMULATED_STEPS) return null;
+  const what = assets > 1 ? 'policies x paths x steps x assets' : 'policies x paths x steps';
+  const factors = [policies, paths, steps, ...(assets > 1 ? [assets] : [])].join(' x ');
   return (
-    `run.paths: policies x paths x steps = ${policies} x ${paths} x ${steps} = ${work.toExponential(2)} simulated steps, ` +
+    `run.paths: ${what} = ${factors} = ${work.toExponential(2)} simulated steps, ` +
     `above the limit ${MAX_SIMULATED_STEPS.toExponential(0)} (about ${Math.round((work * 2e-6) / 60)} min of CPU); ` +
     'lower run.paths (or --paths) or run.T / run.dt, or add --force'
   );
@@ -95,50 +103,68 @@ function fmt(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : String(x);
 }
 
-/** A readable table of the comparison. */
+/** `mean [lower, upper]` of an interval. */
+function withCi(mean: number, lower: number, upper: number, digits: number): string {
+  return `${fmt(mean, digits)} [${fmt(lower, digits)}, ${fmt(upper, digits)}]`;
+}
+
+/**
+ * A readable table of the comparison: one row per measure with its unit, one column per policy;
+ * means over paths with their interval (level of the comparison, e.g. 95%) in brackets.
+ */
 export function textTable(run: PolicyComparisonRun): string {
-  const head = [
-    'policy',
-    'objective [95% CI]',
-    'pnl (std)',
-    'final q (std)',
-    'mean|q|',
-    'fills',
-    'taker',
-    'share of ref',
+  const { policies, level } = run.comparison;
+  const pct = `${Math.round(level * 100)}%`;
+  const ci = (m: { mean: number; ci: { lower: number; upper: number } }, digits = 2) =>
+    withCi(m.mean, m.ci.lower, m.ci.upper, digits);
+  const rows: [string, string, (i: number) => string][] = [
+    ['objective: P&L - phi int q^2 dt', 'quote ccy', (i) => ci(policies[i]!.objective)],
+    ['P&L, mean', 'quote ccy', (i) => ci(policies[i]!.pnl)],
+    ['P&L, std over paths', 'quote ccy', (i) => fmt(policies[i]!.pnl.std, 2)],
+    [
+      'Sharpe: mean/std of P&L',
+      'per path',
+      (i) => {
+        const s = policies[i]!.sharpe;
+        return withCi(s.estimate, s.lower, s.upper, 3);
+      },
+    ],
+    ['mean |q| (time-weighted)', 'lots', (i) => ci(policies[i]!.meanAbsInventory)],
+    ['max |q|', 'lots', (i) => ci(policies[i]!.maxAbsInventory)],
+    [
+      'final q, mean (std)',
+      'lots',
+      (i) =>
+        `${fmt(run.extras[i]!.finalInventory.mean, 2)} (${fmt(run.extras[i]!.finalInventory.std, 2)})`,
+    ],
+    ['maker fills', 'per path', (i) => ci(policies[i]!.fills, 1)],
+    ['taker volume', 'lots per path', (i) => ci(policies[i]!.takerVolume, 1)],
+    [
+      `objective / ${run.comparison.reference}'s`,
+      'ratio',
+      (i) => {
+        const share = policies[i]!.shareOfReference;
+        return share ? withCi(share.estimate, share.lower, share.upper, 3) : '-';
+      },
+    ],
   ];
-  const rows = run.comparison.policies.map((p, i) => {
-    const x = run.extras[i]!;
-    const share = p.shareOfReference;
-    return [
-      p.name,
-      `${fmt(p.objective.mean)} [${fmt(p.objective.ci.lower)}, ${fmt(p.objective.ci.upper)}]`,
-      `${fmt(p.pnl.mean)} (${fmt(p.pnl.std)})`,
-      `${fmt(x.finalInventory.mean, 2)} (${fmt(x.finalInventory.std, 2)})`,
-      fmt(p.meanAbsInventory.mean, 2),
-      fmt(p.fills.mean, 1),
-      fmt(p.takerVolume.mean, 1),
-      share ? `${fmt(share.estimate)} [${fmt(share.lower)}, ${fmt(share.upper)}]` : '-',
-    ];
-  });
-  const all = [head, ...rows];
+  const head = [`measure (mean [${pct} interval])`, 'unit', ...policies.map((p) => p.name)];
+  const body = rows.map(([name, unit, cell]) => [name, unit, ...policies.map((_, i) => cell(i))]);
+  const all = [head, ...body];
   const widths = head.map((_, j) => Math.max(...all.map((r) => r[j]!.length)));
-  return all
-    .map((r) =>
-      r
-        .map((c, j) => c.padEnd(widths[j]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const line = (r: string[]) =>
+    r
+      .map((c, j) => (j < 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 async function runBacktest(flags: BacktestFlags): Promise<void> {
   const loaded = await loadBacktestConfig(flags.config);
   if (!loaded.ok) return fail(loaded.message);
-  const c = loaded.config;
-  let paths = c.run.paths;
-  let seed = c.run.seed ?? 1;
+  let paths = loaded.config.run.paths;
+  let seed = loaded.config.run.seed ?? 1;
   if (flags.paths !== undefined) {
     const v = parseIntFlag('--paths', flags.paths, 2, MAX_PATHS);
     if (typeof v === 'string') return fail(v);
@@ -149,12 +175,28 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
     if (typeof v === 'string') return fail(v);
     seed = v;
   }
-  const refusal = costRefusal(c.policies.length, paths, Math.round(c.run.T / c.run.dt));
-  if (refusal !== null && !flags.force) return fail(refusal);
   if (flags.report !== undefined) {
     const problem = await reportPathProblem(flags.report);
     if (problem !== null) return fail(problem);
   }
+  const settings = loaded.config.run;
+  const refusal = costRefusal(
+    loaded.config.policies.length,
+    paths,
+    Math.round(settings.T / settings.dt),
+    loaded.kind === 'portfolio' ? loaded.config.market.assets.length : 1,
+  );
+  if (refusal !== null && !flags.force) return fail(refusal);
+  if (loaded.kind === 'portfolio') {
+    try {
+      return await runPortfolioBacktest(loaded.config, { ...flags, paths, seed });
+    } catch (err) {
+      // A config the schema accepts but the model rejects (e.g. a non-PSD correlation).
+      if (err instanceof RangeError) return fail(err.message);
+      throw err;
+    }
+  }
+  const c = loaded.config;
   const market = marketSpecOf(c);
   const phiPerLot2Sec = phiOf(c);
   const ctx = {
@@ -239,9 +281,9 @@ export function addBacktestCommand(program: Command): void {
     .command('backtest')
     .description(
       'simulate seeded paths of several policies on one market (paired) and compare them; ' +
-        'config: JSON with market, run, objective, policies',
+        'config: YAML or JSON with market (one asset, or assets + correlation), run, objective, policies',
     )
-    .requiredOption('--config <file>', 'backtest config (JSON)')
+    .requiredOption('--config <file>', 'backtest config, YAML (.yaml/.yml) or JSON')
     .option('--json', 'write the summary as JSON on stdout')
     .option('--report <path>', 'write an HTML report')
     .option('--paths <n>', 'paths per policy (overrides run.paths)')

@@ -1,4 +1,4 @@
-import type { OrderAction } from '../pipeline/orderDiff.js';
+import type { OrderAction } from '../model/orderAction.js';
 
 /**
  * A session tag for client order ids: base-36 start time plus a random suffix, so a restarted

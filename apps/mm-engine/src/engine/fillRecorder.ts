@@ -6,7 +6,9 @@ import type { VenueFill } from '../venues/Venue.js';
 export type FillOutcome =
   | { kind: 'applied'; fill: VenueFill }
   | { kind: 'duplicate'; fill: VenueFill }
-  | { kind: 'invalid'; fill: VenueFill; error: LedgerError };
+  | { kind: 'invalid'; fill: VenueFill; error: LedgerError }
+  /** Durable in the ledger, but `apply` threw: not retried (the ledger is fine), reported. */
+  | { kind: 'applyFailed'; fill: VenueFill; error: Error };
 
 export interface FillRecorderOptions {
   ledger: FillLedger;
@@ -43,7 +45,11 @@ export class FillRecorder {
   /** Queue a fill; never throws. */
   record(fill: VenueFill): void {
     this.pending++;
-    this.tail = this.tail.then(() => this.process(fill)).finally(() => this.pending--);
+    this.tail = this.tail
+      .then(() => this.process(fill))
+      // `process` rejects only when a caller's `onOutcome` throws: that must not stop later fills.
+      .catch(() => {})
+      .finally(() => this.pending--);
   }
 
   /** Fills queued and not yet durable. */
@@ -59,16 +65,9 @@ export class FillRecorder {
   private async process(fill: VenueFill): Promise<void> {
     const delay = this.options.retryDelayMs ?? defaultDelay;
     for (let attempt = 1; ; attempt++) {
+      let result: 'appended' | 'duplicate';
       try {
-        const result = await this.options.ledger.append(fill);
-        this.health(true);
-        if (result === 'appended') {
-          this.options.apply(fill);
-          this.options.onOutcome?.({ kind: 'applied', fill });
-        } else {
-          this.options.onOutcome?.({ kind: 'duplicate', fill });
-        }
-        return;
+        result = await this.options.ledger.append(fill);
       } catch (e) {
         if (e instanceof LedgerError && e.code === 'INVALID_FILL') {
           this.options.onOutcome?.({ kind: 'invalid', fill, error: e });
@@ -76,7 +75,27 @@ export class FillRecorder {
         }
         this.health(false, e instanceof Error ? e : new Error(String(e)));
         await this.sleep(delay(attempt));
+        continue;
       }
+      this.health(true);
+      if (result === 'duplicate') {
+        this.options.onOutcome?.({ kind: 'duplicate', fill });
+        return;
+      }
+      // The fill is durable: an error from here on is the caller's, not a ledger outage, so it
+      // is reported once and never retried (a retry would find the fill a duplicate and drop it).
+      try {
+        this.options.apply(fill);
+      } catch (e) {
+        this.options.onOutcome?.({
+          kind: 'applyFailed',
+          fill,
+          error: e instanceof Error ? e : new Error(String(e)),
+        });
+        return;
+      }
+      this.options.onOutcome?.({ kind: 'applied', fill });
+      return;
     }
   }
 

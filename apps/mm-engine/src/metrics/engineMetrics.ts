@@ -143,6 +143,14 @@ export interface EngineMetrics {
   readonly killSwitch: Gauge;
   /** Ledger inventory minus the venue's reported position, lots. */
   readonly inventoryDrift: Gauge<'asset' | 'venue'>;
+  /** Portfolio risk `q' Sigma q` (q in asset units), quote currency^2 per second. */
+  readonly portfolioRisk: Gauge;
+  /** Asset i's share `q_i (Sigma q)_i` of `q' Sigma q` (they sum to it), quote currency^2 per second. */
+  readonly riskContribution: Gauge<'asset'>;
+  /** Hedge (taker) orders sent by the portfolio policy, per asset and venue. */
+  readonly hedges: Counter<'asset' | 'venue'>;
+  /** Quotes the boundary moved (one tick inside the opposite touch, or rested when empty). */
+  readonly quotesClamped: Counter<'asset' | 'venue' | 'side'>;
 
   /** Feed a fill to its (asset, venue) fill-rate tracker (does not count it: see `fills`). */
   onFill(fill: FillFacts, nowMs: number): void;
@@ -327,6 +335,25 @@ export function createEngineMetrics(
       help: 'Kill switch: 1 engaged, 0 released',
       registers,
     }),
+    portfolioRisk: new Gauge({
+      name: 'mm_portfolio_risk',
+      help: "Portfolio risk q' Sigma q (q in asset units), quote currency^2 per second",
+      registers,
+    }),
+    riskContribution: gauge(
+      'mm_risk_contribution',
+      "Asset share q_i (Sigma q)_i of the portfolio risk q' Sigma q, quote currency^2 per second",
+      ['asset'],
+    ),
+    hedges: counter('mm_hedges_total', 'Hedge taker orders sent by the portfolio policy', [
+      'asset',
+      'venue',
+    ]),
+    quotesClamped: counter(
+      'mm_quotes_clamped_total',
+      'Quotes moved by the boundary (one tick inside the opposite touch, or rested when empty)',
+      ['asset', 'venue', 'side'],
+    ),
     inventoryDrift: gauge(
       'mm_inventory_drift_lots',
       'Ledger inventory minus the venue position, lots',

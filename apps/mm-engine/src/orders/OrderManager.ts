@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
-import type { OrderAction } from '../pipeline/orderDiff.js';
-import type { QuoteSide } from '../pipeline/quoteIntent.js';
+import type { OrderAction } from '../model/orderAction.js';
+import type { QuoteSide } from '../model/quote.js';
 import {
   type OrderRequest,
   type OrderSide,
@@ -197,6 +197,67 @@ export class OrderManager {
     if (slot.pending !== null) this.counters.coalesced++;
     slot.pending = work;
     this.kick(slot);
+  }
+
+  /**
+   * Send an immediate-or-cancel taker order (a hedge, or a quote the boundary sent across the
+   * book) through the same token bucket as every call: waits for a token, one attempt only (a
+   * taker order retried after a lost answer could trade twice; the fill stream tells what
+   * executed). Resolves with the venue's answer (`filled`, or `canceled` with the executed part),
+   * or `null` when it was rejected or failed (reported as an event, `side` the quote side the
+   * order trades on: a buy is `bid`).
+   */
+  async take(order: {
+    asset: string;
+    clientOrderId: string;
+    side: OrderSide;
+    limitPrice: number;
+    sizeLots: number;
+  }): Promise<VenueOrder | null> {
+    const side: QuoteSide = order.side === 'buy' ? 'bid' : 'ask';
+    const sizeBase = this.sizeBaseOf(order.asset, order.sizeLots);
+    const id = order.clientOrderId;
+    if (!(order.limitPrice > 0) || !Number.isFinite(order.limitPrice) || sizeBase === null) {
+      this.emit('rejected', 'take', order.asset, side, id, 0, {
+        message: `invalid taker order: price ${order.limitPrice}, sizeLots ${order.sizeLots}`,
+      });
+      return null;
+    }
+    this.busyCalls++;
+    this.inFlight.add(id);
+    try {
+      await this.takeToken();
+      this.emit('sent', 'take', order.asset, side, id, 1);
+      const answer = await this.venue.placeOrder({
+        asset: order.asset,
+        clientOrderId: id,
+        side: order.side,
+        price: order.limitPrice,
+        sizeBase,
+        postOnly: false,
+        timeInForce: 'ioc',
+      });
+      this.emit('acked', 'take', order.asset, side, id, 1);
+      return answer;
+    } catch (error) {
+      this.emit(
+        errorKind(error) === 'rejected' ? 'rejected' : 'failed',
+        'take',
+        order.asset,
+        side,
+        id,
+        1,
+        {
+          error,
+        },
+      );
+      return null;
+    } finally {
+      this.inFlight.delete(id);
+      this.earlyFills.delete(id);
+      this.busyCalls--;
+      this.checkIdle();
+    }
   }
 
   /** The acknowledged orders of `asset` (copies). */

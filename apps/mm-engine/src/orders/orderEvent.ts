@@ -1,4 +1,4 @@
-import type { QuoteSide } from '../pipeline/quoteIntent.js';
+import type { QuoteSide } from '../model/quote.js';
 
 /**
  * What happened to an order call:
@@ -22,7 +22,8 @@ export type OrderEventKind =
   | 'canceled';
 
 /** The venue call an event belongs to. */
-export type OrderOp = 'place' | 'edit' | 'cancel' | 'cancelAll' | 'reconcile';
+/** `take`: an immediate-or-cancel taker order (a hedge, or a quote sent across the book). */
+export type OrderOp = 'place' | 'edit' | 'cancel' | 'cancelAll' | 'reconcile' | 'take';
 
 /** One order manager event; the manager serves one venue, so the venue is the listener's to add. */
 export interface OrderEvent {

@@ -20,16 +20,16 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { diffQuotes, type LiveQuotes, NO_LIVE_QUOTES, type OrderAction } from './orderDiff.js';
-import { intentFromControl, NO_QUOTES, type QuoteSide } from './quoteIntent.js';
+import type { AssetState } from '../model/assetState.js';
+import type { BookEvent } from '../model/book.js';
+import { type LiveQuotes, NO_LIVE_QUOTES } from '../model/liveQuotes.js';
+import type { OrderAction } from '../model/orderAction.js';
+import type { PortfolioInventory } from '../model/portfolioInventory.js';
+import { NO_QUOTES, type QuoteIntent, type QuoteSide } from '../model/quote.js';
+import { diffQuotes } from './orderDiff.js';
+import { intentFromControl } from './quoteIntent.js';
 import { type RiskDecision, type RiskLimits, riskGate } from './riskGate.js';
-import {
-  type AssetState,
-  type BookEvent,
-  initialAssetState,
-  makeStateReducer,
-  type StateReducerOptions,
-} from './stateReducer.js';
+import { initialAssetState, makeStateReducer, type StateReducerOptions } from './stateReducer.js';
 
 /** The instrument facts the pipeline quotes with. */
 export interface PipelineAsset {
@@ -42,20 +42,6 @@ export interface PipelineAsset {
   quoteSizeLots: number;
 }
 
-/** The one portfolio inventory every pipeline shares (maintained from fills elsewhere). */
-export interface PortfolioInventory {
-  /** Inventory per asset symbol, lots (missing = 0). */
-  lotsByAsset: Readonly<Record<string, number>>;
-  /** Gross notional of the whole portfolio, quote currency. */
-  grossNotional: number;
-  /**
-   * Fills received but not yet durable in the ledger, lots per asset (missing = 0). Inventory
-   * changes only once a fill is recorded; the risk gate checks limits against inventory plus
-   * these, so a quote is never sized on a position that is already exceeded.
-   */
-  pendingLotsByAsset?: Readonly<Record<string, number>>;
-}
-
 export interface AssetPipelineOptions {
   asset: PipelineAsset;
   /** Book snapshots, `tMs` on the scheduler's clock (the venue adapter stamps receive time). */
@@ -65,6 +51,11 @@ export interface AssetPipelineOptions {
   /** Kill switch; `true` cancels everything for this asset and keeps it flat until `false`. */
   killSwitch$: Observable<boolean>;
   policy: Policy;
+  /**
+   * Decides the quotes of a ready state instead of `policy` (the portfolio decision: whole-book
+   * state in, this leg's quotes out, prices already on the tick); `policy` is then unused.
+   */
+  quote?: (state: AssetState, inventory: PortfolioInventory, tSec: number) => QuoteIntent;
   limits: RiskLimits;
   /** Live quotes within this many ticks of the desired price stay (default 0). */
   toleranceTicks?: number;
@@ -114,20 +105,23 @@ export function assetPipeline(options: AssetPipelineOptions): Observable<OrderAc
   const decide = (state: AssetState, inventory: PortfolioInventory, killSwitch: boolean) => {
     const nowMs = scheduler.now();
     const inventoryLots = inventory.lotsByAsset[asset.symbol] ?? 0;
-    const intent = state.ready
-      ? intentFromControl(
-          policy.decide({
-            inventoryLots,
-            midPrice: state.midPrice,
-            marketSpreadPrice: state.marketSpreadPrice,
-            imbalance: state.imbalance,
-            driftPerSec: state.driftPerSec,
-            tSec: (nowMs - sessionStartMs) / 1000,
-          }),
-          state.midPrice,
-          asset.quoteSizeLots,
-        )
-      : NO_QUOTES;
+    const tSec = (nowMs - sessionStartMs) / 1000;
+    const intent = !state.ready
+      ? NO_QUOTES
+      : options.quote
+        ? options.quote(state, inventory, tSec)
+        : intentFromControl(
+            policy.decide({
+              inventoryLots,
+              midPrice: state.midPrice,
+              marketSpreadPrice: state.marketSpreadPrice,
+              imbalance: state.imbalance,
+              driftPerSec: state.driftPerSec,
+              tSec,
+            }),
+            state.midPrice,
+            asset.quoteSizeLots,
+          );
     const decision = riskGate({
       intent,
       state,

@@ -1,42 +1,6 @@
-import type { QuoteIntent, QuoteSide } from './quoteIntent.js';
-
-/** A resting order as the engine last sent it. */
-export interface LiveOrder {
-  clientOrderId: string;
-  /** Price in whole ticks (exact), and in price units. */
-  priceTicks: number;
-  price: number;
-  sizeLots: number;
-}
-
-export interface LiveQuotes {
-  bid: LiveOrder | null;
-  ask: LiveOrder | null;
-}
-
-export const NO_LIVE_QUOTES: LiveQuotes = Object.freeze({ bid: null, ask: null });
-
-/** What the order manager should send to the venue. */
-export type OrderAction =
-  | {
-      kind: 'place';
-      asset: string;
-      side: QuoteSide;
-      clientOrderId: string;
-      price: number;
-      sizeLots: number;
-    }
-  | {
-      kind: 'replace';
-      asset: string;
-      side: QuoteSide;
-      clientOrderId: string;
-      replacesClientOrderId: string;
-      price: number;
-      sizeLots: number;
-    }
-  | { kind: 'cancel'; asset: string; side: QuoteSide; clientOrderId: string }
-  | { kind: 'cancelAll'; asset: string; reason: string };
+import type { LiveOrder, LiveQuotes } from '../model/liveQuotes.js';
+import type { OrderAction } from '../model/orderAction.js';
+import type { QuoteIntent, QuoteSide } from '../model/quote.js';
 
 export interface DiffInput {
   asset: string;

@@ -1,5 +1,5 @@
-import { NO_QUOTES, type QuoteIntent } from './quoteIntent.js';
-import type { AssetState } from './stateReducer.js';
+import type { AssetState } from '../model/assetState.js';
+import { NO_QUOTES, type QuoteIntent } from '../model/quote.js';
 
 /** The limits the gate enforces for one asset. */
 export interface RiskLimits {

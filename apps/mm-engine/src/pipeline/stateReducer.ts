@@ -1,45 +1,5 @@
-/** One price level: `[price, size]`, price units and base size. */
-export type BookLevel = readonly [price: number, size: number];
-
-/** A book snapshot on the engine clock (`tMs`, milliseconds). */
-export interface BookEvent {
-  tMs: number;
-  bids: ReadonlyArray<BookLevel>;
-  asks: ReadonlyArray<BookLevel>;
-}
-
-/** Why the latest event could not be used. */
-export type InvalidReason = 'emptySide' | 'nonFinite' | 'crossed' | 'timeWentBack';
-
-/** The per-asset market state the policy and the risk gate read. */
-export interface AssetState {
-  /** Mid price, price units (`NaN` before the first valid book). */
-  midPrice: number;
-  /** Best ask minus best bid, price units. */
-  marketSpreadPrice: number;
-  /** `Vbid / (Vbid + Vask)` over the top levels, in [0, 1]; 0.5 when both are empty. */
-  imbalance: number;
-  /** EWMA of the mid's drift, price units per second. */
-  driftPerSec: number;
-  /** Absolute mid change at the last valid update, basis points of the previous mid. */
-  midJumpBps: number;
-  /**
-   * EWMA volatility of the mid, price units per sqrt(second): the kernel-weighted mean of
-   * `dmid^2 / dt` divided by the kernel mass (no start-up bias); `NaN` before two valid books.
-   */
-  volPerSqrtSec: number;
-  /** Kernel-weighted sum of `dmid^2 / dt` and the kernel mass behind `volPerSqrtSec`. */
-  varianceNum: number;
-  varianceMass: number;
-  /** Time of the last valid book, milliseconds (`NaN` before the first). */
-  lastUpdateMs: number;
-  /** Valid books seen. */
-  validUpdates: number;
-  /** True once the state is valid and warmed up. */
-  ready: boolean;
-  /** Why the latest event was rejected; `null` when it was used. */
-  invalid: InvalidReason | null;
-}
+import type { AssetState, InvalidReason } from '../model/assetState.js';
+import type { BookEvent, BookLevel } from '../model/book.js';
 
 export interface StateReducerOptions {
   /** Levels per side counted in the imbalance (default 5). */
@@ -55,6 +15,8 @@ export interface StateReducerOptions {
 export const initialAssetState: AssetState = Object.freeze({
   midPrice: Number.NaN,
   marketSpreadPrice: Number.NaN,
+  bestBid: Number.NaN,
+  bestAsk: Number.NaN,
   imbalance: 0.5,
   driftPerSec: 0,
   midJumpBps: 0,
@@ -154,6 +116,8 @@ export function makeStateReducer(
     return {
       midPrice: mid,
       marketSpreadPrice: bestAsk - bestBid,
+      bestBid,
+      bestAsk,
       imbalance,
       driftPerSec: drift,
       midJumpBps: jumpBps,

@@ -1,4 +1,4 @@
-import type { PortfolioInventory } from '../pipeline/assetPipeline.js';
+import type { PortfolioInventory } from '../model/portfolioInventory.js';
 import type { VenueFill } from '../venues/Venue.js';
 import { fillProblem } from './FillLedger.js';
 
@@ -38,6 +38,33 @@ function addSnapped(a: number, b: number): number {
 }
 
 /**
+ * Apply a signed trade of `signed` base units at `price` to `p` (position, average entry, realized
+ * P&L, per-venue position); fees are the caller's.
+ */
+function trade(p: MutablePosition, venue: string, signed: number, price: number): void {
+  const sizeBase = Math.abs(signed);
+  const pos = p.positionBase;
+  if (pos === 0 || Math.sign(pos) === Math.sign(signed)) {
+    const size = Math.abs(pos) + sizeBase;
+    p.avgEntryPrice =
+      pos === 0 ? price : (Math.abs(pos) * p.avgEntryPrice + sizeBase * price) / size;
+    p.positionBase = pos + signed;
+  } else {
+    const remaining = addSnapped(sizeBase, -Math.abs(pos));
+    const closed = remaining > 0 ? Math.abs(pos) : sizeBase;
+    p.realizedQuote += closed * (price - p.avgEntryPrice) * Math.sign(pos);
+    if (remaining > 0) {
+      p.positionBase = Math.sign(signed) * remaining;
+      p.avgEntryPrice = price;
+    } else {
+      p.positionBase = remaining === 0 ? 0 : addSnapped(pos, signed);
+    }
+  }
+  if (p.positionBase === 0) p.avgEntryPrice = 0;
+  p.byVenue.set(venue, addSnapped(p.byVenue.get(venue) ?? 0, signed));
+}
+
+/**
  * The one portfolio inventory: per asset a signed position (the same asset on several venues is
  * one coordinate; per-venue positions are kept for reconciliation), the average entry price and
  * the realized P&L with fees. Pure: fills in, numbers out; applying each fill once is the
@@ -58,32 +85,24 @@ export class Portfolio {
     if (problem) throw new RangeError(`fill.${problem.field}: ${problem.detail}`);
     const p = this.entry(fill.asset);
     const signed = fill.side === 'buy' ? fill.sizeBase : -fill.sizeBase;
-    const pos = p.positionBase;
-
-    if (pos === 0 || Math.sign(pos) === Math.sign(signed)) {
-      const size = Math.abs(pos) + fill.sizeBase;
-      p.avgEntryPrice =
-        pos === 0
-          ? fill.price
-          : (Math.abs(pos) * p.avgEntryPrice + fill.sizeBase * fill.price) / size;
-      p.positionBase = pos + signed;
-    } else {
-      const remaining = addSnapped(fill.sizeBase, -Math.abs(pos));
-      const closed = remaining > 0 ? Math.abs(pos) : fill.sizeBase;
-      p.realizedQuote += closed * (fill.price - p.avgEntryPrice) * Math.sign(pos);
-      if (remaining > 0) {
-        p.positionBase = Math.sign(signed) * remaining;
-        p.avgEntryPrice = fill.price;
-      } else {
-        p.positionBase = remaining === 0 ? 0 : addSnapped(pos, signed);
-      }
-    }
-    if (p.positionBase === 0) p.avgEntryPrice = 0;
-
+    trade(p, fill.venue, signed, fill.price);
     p.realizedQuote -= fill.feeQuote;
     p.feesQuote += fill.feeQuote;
-    p.byVenue.set(fill.venue, addSnapped(p.byVenue.get(fill.venue) ?? 0, signed));
     p.fills += 1;
+  }
+
+  /**
+   * A starting position that is not a fill: the part of a venue's position the ledger does not
+   * explain at start-up (a sim venue's `initialPositionLots`, an account's holdings). It enters
+   * like a fee-free trade of `signedBase` base units at `price` (the mid when it was taken: the
+   * P&L counts from there); not counted in `fills`. Throws `RangeError` for a bad argument.
+   */
+  openPosition(venue: string, asset: string, signedBase: number, price: number): void {
+    if (!Number.isFinite(signedBase))
+      throw new RangeError(`signedBase: not finite (${signedBase})`);
+    if (!(price > 0) || !Number.isFinite(price)) throw new RangeError(`price: invalid (${price})`);
+    if (signedBase === 0) return;
+    trade(this.entry(asset), venue, signedBase, price);
   }
 
   /** Assets with at least one fill, in first-fill order. */

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { BookEvent } from '../pipeline/stateReducer.js';
+import type { BookEvent } from '../model/book.js';
 
 /** Order side as venues name it (a bid quote is a `buy`). */
 export type OrderSide = 'buy' | 'sell';

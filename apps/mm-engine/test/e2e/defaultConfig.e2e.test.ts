@@ -39,7 +39,7 @@ describe('the default config (config/default.yaml) for a while', () => {
       ...shipped,
       redis: { ...shipped.redis, prefix },
       metrics: { ...shipped.metrics, port: 0 },
-      ledger: { dir },
+      ledger: { ...shipped.ledger, dir },
     });
     const warnings: string[] = [];
     const destination = new Writable({

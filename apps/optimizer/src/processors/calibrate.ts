@@ -4,6 +4,7 @@ import {
   type FillIntensityFit,
   fitFillIntensity,
   type QuoteExposure,
+  realizedCorrelation,
 } from '@mm/backtest';
 import { baumWelch, stationaryDistribution } from '@mm/regime';
 import type {
@@ -331,11 +332,9 @@ function pairMoments(
   maxGapSec: number,
 ): { n: number; cov: number; corr: number } {
   let prev: { t: number; a: number; b: number } | null = null;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  let st = 0;
-  let n = 0;
+  const dxA: number[] = [];
+  const dxB: number[] = [];
+  const dts: number[] = [];
   for (const snap of data.snapshots) {
     const xa = snap.assets.find((x) => x.asset === a);
     const xb = snap.assets.find((x) => x.asset === b);
@@ -347,18 +346,15 @@ function pairMoments(
     if (prev) {
       const dt = cur.t - prev.t;
       if (dt > 0 && dt <= maxGapSec) {
-        const da = cur.a - prev.a;
-        const db = cur.b - prev.b;
-        sab += da * db;
-        saa += da * da;
-        sbb += db * db;
-        st += dt;
-        n++;
+        dxA.push(cur.a - prev.a);
+        dxB.push(cur.b - prev.b);
+        dts.push(dt);
       }
     }
     prev = cur;
   }
-  return { n, cov: sab / st, corr: sab / Math.sqrt(saa * sbb) };
+  const r = realizedCorrelation(dxA, dxB, dts);
+  return { n: r.n, cov: r.covPerSec, corr: r.corr };
 }
 
 /**

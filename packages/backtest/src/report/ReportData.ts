@@ -2,6 +2,7 @@ import type { DepthBin } from '../calibration/depthBins.js';
 import type { VolatilityEstimate } from '../calibration/estimateVolatility.js';
 import type { FillIntensityFit } from '../calibration/fitFillIntensity.js';
 import type { PolicyComparison } from '../compare/summarizePolicies.js';
+import type { ReportMarkouts } from './markoutChart.js';
 
 /** One path's P&L and inventory over time (drawn as one line per path in two charts). */
 export interface ReportPath {
@@ -24,6 +25,29 @@ export interface ReportQuotes {
   askPrice: ArrayLike<number>;
 }
 
+/** A multi-asset path: the inventory vector and the portfolio risk over time. */
+export interface ReportPortfolioPath {
+  /** Legend label, the policy name. */
+  name: string;
+  tSec: ArrayLike<number>;
+  /** Asset symbols, in the order of `inventoryLots`. */
+  symbols: readonly string[];
+  /** `[asset][sample]`, lots (held until the next sample). */
+  inventoryLots: readonly ArrayLike<number>[];
+  /** `q' Sigma q`, quote currency^2 per second. */
+  risk: ArrayLike<number>;
+}
+
+/** A per-path quantity of one policy over every path (for distributions across paths). */
+export interface ReportDistribution {
+  /** The policy's name. */
+  name: string;
+  /** Final mark-to-market P&L of each path, quote currency. */
+  pnl: ArrayLike<number>;
+  /** Maximum drawdown of each path (largest fall from a running peak), quote currency, >= 0. */
+  maxDrawdown: ArrayLike<number>;
+}
+
 /** Calibration inputs and results shown in the report. */
 export interface ReportCalibration {
   /** Observed fill rates per depth bin. */
@@ -43,9 +67,17 @@ export interface ReportData {
   /** Currency label for P&L axes (default 'quote'). */
   currency?: string;
   paths: readonly ReportPath[];
+  /** Which path the single-path charts show, e.g. `path 1 of 200 (seed 1)`. */
+  pathLabel?: string;
+  /** Per-path P&L and drawdown of every policy over all paths. */
+  distributions?: readonly ReportDistribution[] | null;
   quotes?: ReportQuotes | null;
   comparison?: PolicyComparison | null;
   calibration?: ReportCalibration | null;
+  /** Multi-asset runs: one inventory-vector chart per policy and one portfolio-risk chart. */
+  portfolio?: readonly ReportPortfolioPath[] | null;
+  /** Fills' markouts per policy (table and curve). */
+  markouts?: readonly ReportMarkouts[] | null;
   /** Free-text notes, one paragraph each. */
   notes?: readonly string[];
 }

@@ -164,13 +164,13 @@ export function comparisonTable(c: PolicyComparison, currency: string): string {
     'policy',
     'paths',
     `P&L (${currency})`,
-    'P&L sd',
+    `P&L sd (${currency})`,
     'Sharpe (per path)',
     `objective (${currency})`,
     `share of ${c.reference}`,
     'mean |q| (lots)',
     'max |q| (lots)',
-    'fills',
+    'maker fills (per path)',
     'taker volume (lots)',
   ];
   const rows = c.policies.map((p) =>

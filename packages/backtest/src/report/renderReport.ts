@@ -1,8 +1,17 @@
 import { comparisonTable, objectiveChart, shareChart } from './comparisonCharts.js';
+import { maxDrawdownChart, pnlDistributionChart } from './distributionCharts.js';
 import { fillRateChart } from './fillRateChart.js';
 import { escapeHtml } from './format.js';
+import { markoutChart, markoutTable } from './markoutChart.js';
+import { inventoryVectorChart, portfolioRiskChart } from './portfolioCharts.js';
 import type { ReportData } from './ReportData.js';
-import { inventoryChart, pnlChart, quoteDepthChart, quotesChart } from './timeSeriesCharts.js';
+import {
+  drawdownChart,
+  inventoryChart,
+  pnlChart,
+  quoteDepthChart,
+  quotesChart,
+} from './timeSeriesCharts.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -39,8 +48,8 @@ svg .no-data { fill: #8a939c; font-size: 14px; }
 .table-wrap { overflow-x: auto; background: #fff; border: 1px solid #e1e4e8; border-radius: 6px; }
 table.comparison { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
 table.comparison caption { caption-side: bottom; text-align: left; padding: 8px 12px; color: #555f6b; font-size: 12.5px; }
-table.comparison th, table.comparison td { padding: 6px 10px; border-bottom: 1px solid #edf0f3; text-align: right; white-space: nowrap; }
-table.comparison thead th { background: #f0f2f5; font-weight: 600; }
+table.comparison th, table.comparison td { padding: 6px 8px; border-bottom: 1px solid #edf0f3; text-align: right; white-space: nowrap; }
+table.comparison thead th { background: #f0f2f5; font-weight: 600; white-space: normal; vertical-align: bottom; min-width: 4.5em; }
 table.comparison th[scope=row] { text-align: left; }
 table.comparison .ci { display: block; color: #6b7580; font-size: 11px; }
 table.comparison .muted { color: #8a939c; }
@@ -49,7 +58,8 @@ table.comparison .muted { color: #8a939c; }
 
 /**
  * Render a self-contained HTML report: inline CSS and inline SVG charts, no scripts, no
- * external resources. Charts: P&L and inventory over time (every path), quotes around the mid
+ * external resources. Charts: P&L and maximum drawdown across paths, P&L, drawdown and inventory
+ * over time of one path (`pathLabel`), quotes around the mid
  * and their depths, predicted vs realized fill rates, and the policy comparison (table, mean
  * objective and share of the reference with intervals). Every text from `data` is escaped.
  * Pure: the same data give the same string.
@@ -84,14 +94,40 @@ export function renderReport(data: ReportData): string {
       '</div></section>',
     );
   }
+  const d = data.distributions;
+  if (d && d.length > 0) {
+    sections.push(
+      '<section id="distributions"><h2>Across paths</h2><div class="grid">',
+      pnlDistributionChart(d, currency),
+      maxDrawdownChart(d, currency),
+      '</div></section>',
+    );
+  }
+  const label = data.pathLabel;
   sections.push(
-    '<section id="paths"><h2>Paths</h2><div class="grid">',
-    pnlChart(data.paths, currency),
-    inventoryChart(data.paths),
+    `<section id="paths"><h2>One path${label === undefined ? '' : `: ${escapeHtml(label)}`}</h2><div class="grid">`,
+    pnlChart(data.paths, currency, label),
+    drawdownChart(data.paths, currency, label),
+    inventoryChart(data.paths, label),
     data.quotes ? quotesChart(data.quotes) : '',
     data.quotes ? quoteDepthChart(data.quotes) : '',
     '</div></section>',
   );
+  if (data.portfolio && data.portfolio.length > 0)
+    sections.push(
+      '<section id="portfolio"><h2>Portfolio</h2><div class="grid">',
+      ...data.portfolio.map((p, i) => inventoryVectorChart(p, i)),
+      portfolioRiskChart(data.portfolio, currency),
+      '</div></section>',
+    );
+  if (data.markouts && data.markouts.length > 0)
+    sections.push(
+      '<section id="markouts"><h2>Markouts (adverse selection)</h2>',
+      markoutTable(data.markouts),
+      '<div class="grid" style="margin-top:18px">',
+      markoutChart(data.markouts, currency),
+      '</div></section>',
+    );
   if (data.calibration) {
     const cal = data.calibration;
     sections.push(

@@ -1,3 +1,4 @@
+import { drawdownSeries } from '../stats/drawdown.js';
 import {
   axes,
   colorAt,
@@ -79,23 +80,60 @@ export function timeChart(
   return figure(id, title, body.join(''), caption);
 }
 
-/** P&L of every path over time. */
-export function pnlChart(paths: readonly ReportPath[], currency: string): string {
+/** ` (path 1 of 200, seed 1)` or '' : which path a single-path chart shows. */
+function which(pathLabel: string | undefined): string {
+  return pathLabel === undefined ? '' : ` (${pathLabel})`;
+}
+
+/** P&L of each policy's path over time. */
+export function pnlChart(
+  paths: readonly ReportPath[],
+  currency: string,
+  pathLabel?: string,
+): string {
   const lines = paths.map((p, i) => ({ label: p.name, color: colorAt(i), tSec: p.tSec, y: p.pnl }));
   const finals = paths
     .map((p) => `${escapeHtml(p.name)}: ${formatNumber(p.pnl[p.pnl.length - 1] ?? Number.NaN)}`)
     .join(', ');
   return timeChart(
     'pnl',
-    'P&L over time',
+    `P&L over time${which(pathLabel)}`,
     lines,
     `P&L (${currency})`,
-    `Mark-to-market P&L (cash + inventory at the mid). Final: ${finals}.`,
+    `Mark-to-market P&L (cash + inventory at the mid) on one path, the same market for every policy. Final: ${finals}.`,
   );
 }
 
-/** Inventory of every path over time (step lines). */
-export function inventoryChart(paths: readonly ReportPath[]): string {
+/** Drawdown of each policy's path over time: P&L minus its running peak. */
+export function drawdownChart(
+  paths: readonly ReportPath[],
+  currency: string,
+  pathLabel?: string,
+): string {
+  const lines = paths.map((p, i) => ({
+    label: p.name,
+    color: colorAt(i),
+    tSec: p.tSec,
+    y: drawdownSeries(p.pnl),
+  }));
+  const worst = lines
+    .map((l) => {
+      let min = 0;
+      for (let i = 0; i < l.y.length; i++) if (l.y[i]! < min) min = l.y[i]!;
+      return `${escapeHtml(l.label)} ${formatNumber(-min)}`;
+    })
+    .join(', ');
+  return timeChart(
+    'drawdown',
+    `Drawdown over time${which(pathLabel)}`,
+    lines,
+    `drawdown (${currency})`,
+    `P&L minus its running peak (0 at a new high). Maximum drawdown: ${worst}.`,
+  );
+}
+
+/** Inventory of each policy's path over time (step lines). */
+export function inventoryChart(paths: readonly ReportPath[], pathLabel?: string): string {
   const lines = paths.map((p, i) => ({
     label: p.name,
     color: colorAt(i),
@@ -105,26 +143,48 @@ export function inventoryChart(paths: readonly ReportPath[]): string {
   }));
   return timeChart(
     'inventory',
-    'Inventory over time',
+    `Inventory over time${which(pathLabel)}`,
     lines,
     'inventory (lots)',
     'Inventory held between events, lots.',
   );
 }
 
-/** Bid, ask and mid over time, the spread shaded. */
+/** The first finite value of a series (`NaN` when none). */
+function firstFinite(xs: ArrayLike<number>): number {
+  for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i]!)) return xs[i]!;
+  return Number.NaN;
+}
+
+/**
+ * Bid, ask and mid over time, the spread shaded, as offsets from the mid at the start of the
+ * path: at a mid of 60,000 the quotes sit a few price units apart, which absolute tick labels
+ * (`60000`, `60000`, ...) cannot show.
+ */
 export function quotesChart(q: ReportQuotes): string {
+  const ref = firstFinite(q.midPrice);
+  const base = Number.isFinite(ref) ? ref : 0;
+  const shift = (xs: ArrayLike<number>) => Float64Array.from(xs, (x) => x - base);
+  const bid = shift(q.bidPrice);
+  const ask = shift(q.askPrice);
   return timeChart(
     'quotes',
     `Quotes around the mid (${q.name})`,
     [
-      { label: 'ask', color: colorAt(1), tSec: q.tSec, y: q.askPrice, step: true },
-      { label: 'mid', color: '#444444', tSec: q.tSec, y: q.midPrice, dash: true, width: 1.2 },
-      { label: 'bid', color: colorAt(0), tSec: q.tSec, y: q.bidPrice, step: true },
+      { label: 'ask', color: colorAt(1), tSec: q.tSec, y: ask, step: true },
+      {
+        label: 'mid',
+        color: '#444444',
+        tSec: q.tSec,
+        y: shift(q.midPrice),
+        dash: true,
+        width: 1.2,
+      },
+      { label: 'bid', color: colorAt(0), tSec: q.tSec, y: bid, step: true },
     ],
-    'price',
-    'Resting bid and ask (steps; gaps where no quote rests) and the mid (dashed).',
-    { tSec: q.tSec, lower: q.bidPrice, upper: q.askPrice },
+    `price − ${formatNumber(base, 8)} (mid at start)`,
+    `Resting bid and ask (steps; gaps where no quote rests) and the mid (dashed), in price units relative to the mid at the start of the path, ${escapeHtml(formatNumber(base, 8))}.`,
+    { tSec: q.tSec, lower: bid, upper: ask },
   );
 }
 

@@ -6,7 +6,9 @@ import {
   type RatioMethod,
   summarizePolicies,
 } from '../compare/summarizePolicies.js';
+import { MarkoutAccumulator, type MarkoutSummary, midSeriesOf } from '../markouts/markouts.js';
 import { mean, standardDeviation } from '../stats/descriptive.js';
+import { maxDrawdown } from '../stats/drawdown.js';
 import { type FillCalibration, fillCalibrationOf } from './fillCalibration.js';
 import { buildMarket, type MarketSpec } from './marketSpec.js';
 import { type DecidingPolicy, withInventoryLimit } from './simplePolicies.js';
@@ -65,6 +67,8 @@ export interface PolicyExtras {
   finalInventory: MeanStd;
   /** Final P&L over paths (same as the comparison's pnl), quote currency. */
   pnl: MeanStd;
+  /** Fills' P&L against the mid 1 s, 5 s, 30 s later (quote per unit of base), over all paths. */
+  markouts: MarkoutSummary;
 }
 
 /** The representative path of one policy: the simulator's recorded series and its fills. */
@@ -76,9 +80,20 @@ export interface RepresentativePath {
   fills: Fill[];
 }
 
+/** Per-path figures of one policy, index `i` = path `i` (seed `seed + i`). */
+export interface PathDistribution {
+  name: string;
+  /** Final mark-to-market P&L of each path, quote currency. */
+  pnl: Float64Array;
+  /** Maximum drawdown of each path's P&L, quote currency (>= 0). */
+  maxDrawdown: Float64Array;
+}
+
 export interface PolicyComparisonRun {
   comparison: PolicyComparison;
   extras: PolicyExtras[];
+  /** Each policy's final P&L and maximum drawdown on every path. */
+  distributions: PathDistribution[];
   representative: RepresentativePath[];
   /**
    * Predicted (the market's `A e^{-k d}`) vs realized fill rates on the reference policy's
@@ -106,8 +121,9 @@ export function pathResultOf(result: SimulationResult, objective: ObjectiveSpec)
 }
 
 /**
- * Most points of the representative path kept for the report: longer runs keep every n-th step
- * (memory bounded whatever the number of steps; the objective uses every step regardless).
+ * Most points of a path's series kept: longer runs keep every n-th step, so memory is bounded
+ * whatever the number of steps. The objective and inventory statistics use every step regardless
+ * (streamed by the simulator); drawdowns, markouts and the report use the sampled series.
  */
 export const MAX_REPORT_POINTS = 100_000;
 
@@ -138,6 +154,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
   const qMax = options.market.qMaxLots;
   const total = paths * policies.length;
   const runs: PolicyRuns[] = [];
+  const distributions: PathDistribution[] = [];
   const extras: PolicyExtras[] = [];
   const representative: RepresentativePath[] = [];
   let done = 0;
@@ -146,6 +163,8 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
     const results: PathResult[] = [];
     const finalQ = new Float64Array(paths);
     const pnl = new Float64Array(paths);
+    const drawdown = new Float64Array(paths);
+    const markouts = new MarkoutAccumulator('path');
     for (let i = 0; i < paths; i++) {
       const base = factory.create();
       const policy = qMax === undefined ? base : withInventoryLimit(base, qMax);
@@ -155,24 +174,33 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
         dtSec: options.dtSec,
         horizonSec: options.horizonSec,
         seed: seed + i,
-        // only the representative path is stored, thinned to MAX_REPORT_POINTS
-        recordEverySteps: i === rep ? recordEvery : 0,
-        recordFills: i === rep,
+        // every path's series feeds its drawdown and markouts; beyond MAX_REPORT_POINTS steps
+        // it is sampled every n-th step (memory bounded; the objective still uses every step)
+        recordEverySteps: recordEvery,
+        recordFills: true,
         fillsAfterMidMove: options.market.fillsAfterMidMove ?? false,
       });
       steps += r.steps;
       results.push(pathResultOf(r, objective));
       finalQ[i] = r.inventoryLots;
       pnl[i] = r.pnlQuote;
+      drawdown[i] = r.path ? maxDrawdown(r.path.pnlQuote) : Number.NaN;
+      if (r.path) markouts.add(i, r.fills, midSeriesOf(r.path.tSec, r.path.midPrice));
       if (i === rep && r.path)
         representative.push({ name: factory.name, seed: seed + i, path: r.path, fills: r.fills });
       options.onProgress?.(++done, total);
     }
     runs.push({ name: factory.name, paths: results });
+    distributions.push({ name: factory.name, pnl, maxDrawdown: drawdown });
     extras.push({
       name: factory.name,
       finalInventory: meanStd(finalQ),
       pnl: meanStd(pnl),
+      markouts: markouts.summary({
+        seed,
+        ...(options.level === undefined ? {} : { level: options.level }),
+        ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
+      }),
     });
   }
   const reference = options.reference ?? 'exact';
@@ -186,7 +214,7 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
     ...(options.ratioMethod === undefined ? {} : { ratioMethod: options.ratioMethod }),
     ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
   });
-  return { comparison, extras, representative, calibration, paths, steps };
+  return { comparison, extras, distributions, representative, calibration, paths, steps };
 }
 
 function meanStd(xs: Float64Array): MeanStd {

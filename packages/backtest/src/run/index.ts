@@ -16,6 +16,7 @@ export {
   type MeanStd,
   type NamedPolicyFactory,
   type ObjectiveSpec,
+  type PathDistribution,
   type PolicyComparisonRun,
   type PolicyExtras,
   pathResultOf,
@@ -29,6 +30,31 @@ export {
 } from './fillCalibration.js';
 export { buildMarket, type MarketSpec } from './marketSpec.js';
 export { type PolicyContext, type PolicySpec, policyFactory, policyName } from './policySpecs.js';
+export {
+  type ComparePortfolioOptions,
+  comparePortfolioPolicies,
+  type PortfolioAssetSummary,
+  type PortfolioComparison,
+  type PortfolioComparisonRun,
+  type PortfolioPolicySummary,
+  type PortfolioRepresentativePath,
+} from './portfolio/comparePortfolioPolicies.js';
+export {
+  isPortfolioBacktestConfig,
+  MAX_PORTFOLIO_ASSETS,
+  type PortfolioBacktestConfig,
+  type PortfolioPolicyConfig,
+  portfolioBacktestConfigSchema,
+} from './portfolio/portfolioBacktestConfig.js';
+export {
+  DEFAULT_QMAX_LOTS,
+  portfolioMarkets,
+  portfolioPolicyFactory,
+  portfolioPolicyName,
+  portfolioSpecOf,
+} from './portfolio/portfolioMarket.js';
+export { portfolioReport } from './portfolio/portfolioReport.js';
+export { simPortfolioPolicy } from './portfolio/simPortfolioPolicy.js';
 export { type ComparisonReportOptions, comparisonReport } from './reportOf.js';
 export {
   type AvellanedaStoikovPolicyParams,

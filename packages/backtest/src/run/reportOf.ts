@@ -34,12 +34,19 @@ export function comparisonReport(
     ...(run.calibration ? [calibrationNote(run.calibration)] : []),
   ];
   const wanted = options.quotesOf ?? run.comparison.reference;
+  const seed = run.representative[0]?.seed;
   const q = run.representative.find((r) => r.name === wanted) ?? run.representative[0];
   return {
     title: options.title,
     ...(options.subtitle === undefined ? {} : { subtitle: options.subtitle }),
     ...(options.generatedAt === undefined ? {} : { generatedAt: options.generatedAt }),
     paths,
+    ...(seed === undefined ? {} : { pathLabel: `seed ${seed}, one of ${run.paths} paths` }),
+    distributions: run.distributions.map((d) => ({
+      name: d.name,
+      pnl: d.pnl,
+      maxDrawdown: d.maxDrawdown,
+    })),
     quotes: q
       ? {
           name: `${q.name} (seed ${q.seed})`,
@@ -51,6 +58,7 @@ export function comparisonReport(
       : null,
     comparison: run.comparison,
     calibration: run.calibration ? { bins: run.calibration.bins, fit: run.calibration.fit } : null,
+    markouts: run.extras.map((x) => ({ name: x.name, summary: x.markouts })),
     ...(notes.length === 0 ? {} : { notes }),
   };
 }

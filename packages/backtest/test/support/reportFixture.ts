@@ -2,6 +2,7 @@ import {
   binExposures,
   estimateVolatility,
   fitFillIntensity,
+  maxDrawdown,
   type PathResult,
   pathResultFromSeries,
   type QuoteExposure,
@@ -144,6 +145,12 @@ export function toyReportData(seed = 2026, pathsPerPolicy = 40): ReportData {
       tSec: r.paths[0]!.tSec,
       pnl: r.paths[0]!.pnl,
       inventoryLots: r.paths[0]!.inventory,
+    })),
+    pathLabel: `path 1 of ${pathsPerPolicy}, seed ${seed * 1000}`,
+    distributions: runs.map((r) => ({
+      name: r.policy.name,
+      pnl: r.paths.map((p) => p.pnl[p.pnl.length - 1]!),
+      maxDrawdown: r.paths.map((p) => maxDrawdown(p.pnl)),
     })),
     quotes: {
       name: 'exact, first 2 min',

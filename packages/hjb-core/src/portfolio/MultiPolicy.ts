@@ -27,9 +27,12 @@ export class MultiPolicy implements PortfolioPolicy {
   private readonly linear: Float64Array;
   /** `A_ii`, quote currency per unit^2. */
   private readonly diagonal: Float64Array;
+  /** Cheapest crossing cost `psi` of each asset over its venues at this decision, price units. */
+  private readonly psiMin: Float64Array;
   /** `p_j = d theta / d q_j = -2 (A q)_j + b_j`, price units, after the last decision. */
   readonly marginalPrice: Float64Array;
   private hedgeTokensLots: number;
+  private readonly smallestClipLots: number;
   private lastTSec = Number.NaN;
 
   constructor(solution: PortfolioSolution) {
@@ -42,7 +45,9 @@ export class MultiPolicy implements PortfolioPolicy {
     this.linear = new Float64Array(n);
     this.diagonal = new Float64Array(n);
     this.marginalPrice = new Float64Array(n);
+    this.psiMin = new Float64Array(n);
     this.hedgeTokensLots = this.hedgeCapacityLots();
+    this.smallestClipLots = Math.min(...solution.spec.assets.map((a) => a.quoteSizeLots));
   }
 
   /** The solution in use. */
@@ -67,7 +72,7 @@ export class MultiPolicy implements PortfolioPolicy {
     const { spec } = sol;
     const n = sol.assetCount;
     const { decision, slots } = this.buffer;
-    decision.takers.length = 0;
+    if (decision.takers.length > 0) decision.takers.length = 0;
     let anyDrift = false;
     for (let i = 0; i < n; i++) {
       const st = state.assets[i]!;
@@ -88,12 +93,14 @@ export class MultiPolicy implements PortfolioPolicy {
       const pa = curvature - this.skew[i]! + this.linear[i]!;
       this.marginalPrice[i] = this.linear[i]! - this.skew[i]!;
       const start = sol.venueStart[i]!;
+      let psiMin = Number.POSITIVE_INFINITY;
       for (let v = 0; v < asset.venues.length; v++) {
         const venueSpec = asset.venues[v]!;
         const venue = st.venues[v]!;
         const staticPrice =
           sol.venueStaticDeltaPrice[start + v]! + (venueSpec.makerFeeBps * mid) / 1e4;
         const psi = this.psiPrice(venueSpec.takerFeeBps, mid, venue.bestBid, venue.bestAsk);
+        if (psi < psiMin) psiMin = psi;
         input.assetIndex = i;
         input.venueIndex = v;
         input.midPrice = mid;
@@ -112,6 +119,7 @@ export class MultiPolicy implements PortfolioPolicy {
         input.takeAskIfCrossing = -pa > psi;
         placeQuotes(input, slots[i]![v]!, decision.quotes[i]![v]!, decision.takers);
       }
+      this.psiMin[i] = psiMin;
     }
     this.hedge(state, decision);
     return decision;
@@ -138,18 +146,20 @@ export class MultiPolicy implements PortfolioPolicy {
     for (let i = 0; i < n; i++) {
       const row = i * n;
       let aq0 = 0;
-      let aq1 = 0;
       let b0 = 0;
-      let b1 = 0;
-      for (let j = 0; j < n; j++) {
-        aq0 += a0[row + j]! * q[j]!;
-        aq1 += a1[row + j]! * q[j]!;
+      for (let j = 0; j < n; j++) aq0 += a0[row + j]! * q[j]!;
+      if (anyDrift) for (let j = 0; j < n; j++) b0 += l0[row + j]! * mu[j]!;
+      if (w === 0) {
+        // Stationary, or on a bucket: no interpolation.
+        this.skew[i] = 2 * aq0;
+        this.linear[i] = b0;
+        this.diagonal[i] = a0[row + i]!;
+        continue;
       }
-      if (anyDrift)
-        for (let j = 0; j < n; j++) {
-          b0 += l0[row + j]! * mu[j]!;
-          b1 += l1[row + j]! * mu[j]!;
-        }
+      let aq1 = 0;
+      let b1 = 0;
+      for (let j = 0; j < n; j++) aq1 += a1[row + j]! * q[j]!;
+      if (anyDrift) for (let j = 0; j < n; j++) b1 += l1[row + j]! * mu[j]!;
       this.skew[i] = 2 * ((1 - w) * aq0 + w * aq1);
       this.linear[i] = (1 - w) * b0 + w * b1;
       this.diagonal[i] = (1 - w) * a0[row + i]! + w * a1[row + i]!;
@@ -180,21 +190,10 @@ export class MultiPolicy implements PortfolioPolicy {
         this.hedgeTokensLots + (state.tSec - this.lastTSec) * hedging.maxLotsPerSec,
       );
     this.lastTSec = state.tSec;
-    if (decision.takers.length > 0) return;
+    if (decision.takers.length > 0 || this.hedgeTokensLots < this.smallestClipLots) return;
     let outside = false;
-    for (let j = 0; j < this.solution.assetCount && !outside; j++) {
-      const asset = spec.assets[j]!;
-      const st = state.assets[j]!;
-      let psi = Number.POSITIVE_INFINITY;
-      for (let v = 0; v < asset.venues.length; v++) {
-        const venue = st.venues[v]!;
-        psi = Math.min(
-          psi,
-          this.psiPrice(asset.venues[v]!.takerFeeBps, st.midPrice, venue.bestBid, venue.bestAsk),
-        );
-      }
-      outside = takerHedgeRate(this.marginalPrice[j]!, psi, hedging.eta || 1) !== 0;
-    }
+    for (let j = 0; j < this.solution.assetCount && !outside; j++)
+      outside = takerHedgeRate(this.marginalPrice[j]!, this.psiMin[j]!, hedging.eta || 1) !== 0;
     if (!outside) return;
     const taker = chooseHedge(this.solution, state, this.inventoryUnits, this.marginalPrice);
     if (taker === null || taker.sizeLots > this.hedgeTokensLots + 1e-9) return;

@@ -20,14 +20,15 @@ export function chooseHedge(
   marginalPrice: Float64Array,
 ): PortfolioTaker | null {
   const { assetCount: n, covariance, spec } = solution;
-  let best: PortfolioTaker | null = null;
+  let bestAsset = -1;
+  let bestVenue = -1;
+  let bestLots = 0;
   let bestRatio = Number.POSITIVE_INFINITY;
   for (let j = 0; j < n; j++) {
     const p = marginalPrice[j]!;
     if (p === 0) continue;
     const asset = spec.assets[j]!;
     const st = state.assets[j]!;
-    const side = p > 0 ? 'buy' : 'sell';
     let sigmaQ = 0;
     for (let k = 0; k < n; k++) sigmaQ += covariance[j * n + k]! * inventoryUnits[k]!;
     const sigmaJJ = covariance[j * n + j]!;
@@ -47,16 +48,21 @@ export function chooseHedge(
       const ratio = (psi * Math.abs(delta)) / removed;
       if (ratio < bestRatio) {
         bestRatio = ratio;
-        best = {
-          assetIndex: j,
-          venueIndex: v,
-          side,
-          sizeLots: clipLots,
-          limitPrice: touch,
-          reason: 'hedge',
-        };
+        bestAsset = j;
+        bestVenue = v;
+        bestLots = clipLots;
       }
     }
   }
-  return best;
+  if (bestAsset < 0) return null;
+  const buy = marginalPrice[bestAsset]! > 0;
+  const venue = state.assets[bestAsset]!.venues[bestVenue]!;
+  return {
+    assetIndex: bestAsset,
+    venueIndex: bestVenue,
+    side: buy ? 'buy' : 'sell',
+    sizeLots: bestLots,
+    limitPrice: buy ? venue.bestAsk : venue.bestBid,
+    reason: 'hedge',
+  };
 }

@@ -1,4 +1,12 @@
-import type { Control, MarketState } from '@mm/hjb-core';
+import {
+  type Control,
+  createBoundaryInput,
+  createQuoteSlots,
+  type MarketState,
+  type PortfolioTaker,
+  type PortfolioVenueQuotes,
+  placeQuotes,
+} from '@mm/hjb-core';
 import { type FeeModel, zeroFees } from '../fees/FeeModel.js';
 import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
 import type { Rng } from '../rng/Rng.js';
@@ -32,6 +40,14 @@ export interface ReplayConfig {
   recordFills?: boolean;
   /** The drift the policy is told, price units per second (default 0). */
   driftPerSec?: number;
+  /**
+   * Price units per tick: quotes are rounded to it away from crossing by the boundary module
+   * (hjb-core `portfolio/boundary.ts`). Default: the smallest gap between adjacent levels of the
+   * first book event with two levels on a side.
+   */
+  tickSize?: number;
+  /** Inventory limit, lots: no bid at `+qMaxLots`, no ask at `-qMaxLots` (default: none). */
+  qMaxLots?: number;
 }
 
 /** The recorded path of a replay (state after the event that crossed each recording time). */
@@ -54,8 +70,10 @@ export interface ReplayResult extends TradingTotals {
   /** Event time of the first and last events, seconds. */
   startSec: number;
   endSec: number;
-  /** Quotes that would have crossed the book when they arrived (post-only: not placed). */
+  /** Quotes that would have crossed the book when they arrived, after the latency (post-only: not placed). */
   postOnlyRejections: number;
+  /** Quotes the boundary module moved to one tick inside the opposite touch (or rested at the touch). */
+  clampedQuotes: number;
   path: ReplayPath | null;
 }
 
@@ -82,9 +100,13 @@ const EMPTY: readonly PriceLevel[] = [];
  * Our orders are virtual (not in the data). Per side one resting lot: it joins the back of its
  * level, advances by the queue model, and fills when a trade at its price gets through the queue
  * ahead (at least half a lot past it), when a trade prints through its price, or when the
- * opposite touch crosses it. A new decision at an unchanged price keeps the queue position;
- * a quote that would cross on arrival is rejected (post-only). `take` and rate-form taker
- * trades execute at the touch, paying the taker fee, without moving the book.
+ * opposite touch crosses it. A new decision at an unchanged price keeps the queue position.
+ * Each decision goes through the boundary module, as in the engine and the synthetic backtest:
+ * prices on the tick, rounded away from crossing; a side at or through the opposite touch is a
+ * taker when the policy's taker control says so, else one tick inside the touch; the side
+ * reducing `|q|` always rests. A quote that still crosses when it arrives after the latency is
+ * rejected (post-only). `take` and rate-form taker trades execute at the touch, paying the taker
+ * fee, without moving the book.
  */
 export class L2ReplayEngine {
   private readonly policy: QuotePolicy;
@@ -100,6 +122,13 @@ export class L2ReplayEngine {
   private readonly recordEverySec: number;
   private readonly recordFills: boolean;
   private readonly driftPerSec: number;
+  private tickSize: number;
+  private readonly qMaxLots: number;
+  private readonly boundaryInput = createBoundaryInput();
+  private readonly boundarySlots = createQuoteSlots();
+  private readonly boundaryQuotes: PortfolioVenueQuotes = { bid: null, ask: null };
+  private readonly boundaryTakers: PortfolioTaker[] = [];
+  private clamped = 0;
 
   private bids: readonly PriceLevel[] = EMPTY;
   private asks: readonly PriceLevel[] = EMPTY;
@@ -155,6 +184,12 @@ export class L2ReplayEngine {
     if (!Number.isFinite(this.driftPerSec))
       throw new RangeError(`driftPerSec must be finite, got ${this.driftPerSec}`);
     this.rec = this.recordEverySec > 0 ? [[], [], [], [], [], [], []] : null;
+    this.tickSize =
+      config.tickSize === undefined ? Number.NaN : positive('tickSize', config.tickSize);
+    this.qMaxLots =
+      config.qMaxLots === undefined
+        ? Number.POSITIVE_INFINITY
+        : positive('qMaxLots', config.qMaxLots);
   }
 
   /** Process one event (times are clamped to be non-decreasing). */
@@ -210,6 +245,7 @@ export class L2ReplayEngine {
       maxAbsInventoryLots: this.ledger.maxAbsQ,
       decisions: this.decisions,
       postOnlyRejections: this.rejections,
+      clampedQuotes: this.clamped,
       counts: { ...this.ledger.counts },
       fills: this.ledger.fills,
       path,
@@ -264,16 +300,42 @@ export class L2ReplayEngine {
     let at = t + this.latency.sampleSec(this.latencyRng);
     if (at < this.lastActiveAtSec) at = this.lastActiveAtSec;
     this.lastActiveAtSec = at;
-    const bidPrice = this.mid - c.bidDeltaPrice;
-    const askPrice = this.mid + c.askDeltaPrice;
+    const { bid, ask, take } = this.atBoundary(c);
     this.pending.push({
       activeAtSec: at,
-      bidPrice: Number.isFinite(bidPrice) ? bidPrice : Number.NaN,
-      askPrice: Number.isFinite(askPrice) ? askPrice : Number.NaN,
-      take: c.take,
+      bidPrice: bid,
+      askPrice: ask,
+      take,
       takerBuyRatePerSec: Math.max(c.takerBuyRatePerSec, 0),
       takerSellRatePerSec: Math.max(c.takerSellRatePerSec, 0),
     });
+  }
+
+  /** The control as venue-acceptable orders (the shared boundary module), one lot per side. */
+  private atBoundary(c: Control): { bid: number; ask: number; take: Control['take'] } {
+    const input = this.boundaryInput;
+    input.midPrice = this.mid;
+    input.bestBid = this.bestBid;
+    input.bestAsk = this.bestAsk;
+    input.tickSize = this.tickSize > 0 ? this.tickSize : 1e-8 * Math.abs(this.mid);
+    input.inventoryLots = this.ledger.q;
+    input.qMaxLots = this.qMaxLots;
+    input.sizeLots = 1;
+    input.bidDepthPrice = Number.isFinite(c.bidDeltaPrice) ? c.bidDeltaPrice : Number.NaN;
+    input.askDepthPrice = Number.isFinite(c.askDeltaPrice) ? c.askDeltaPrice : Number.NaN;
+    input.takeBidIfCrossing = c.take === 'buy' || c.takerBuyRatePerSec > 0;
+    input.takeAskIfCrossing = c.take === 'sell' || c.takerSellRatePerSec > 0;
+    const takers = this.boundaryTakers;
+    takers.length = 0;
+    const quotes = this.boundaryQuotes;
+    placeQuotes(input, this.boundarySlots, quotes, takers);
+    if (quotes.bid?.clamped) this.clamped++;
+    if (quotes.ask?.clamped) this.clamped++;
+    return {
+      bid: quotes.bid ? quotes.bid.price : Number.NaN,
+      ask: quotes.ask ? quotes.ask.price : Number.NaN,
+      take: takers.length > 0 ? takers[0]!.side : c.take,
+    };
   }
 
   private activate(order: Pending, t: number): void {
@@ -321,6 +383,7 @@ export class L2ReplayEngine {
     }
     this.bids = bids;
     this.asks = asks;
+    if (Number.isNaN(this.tickSize)) this.tickSize = smallestGap(bids, asks);
     this.bestBid = bestBid;
     this.bestAsk = bestAsk;
     if (!Number.isNaN(bestBid) && !Number.isNaN(bestAsk)) this.mid = 0.5 * (bestBid + bestAsk);
@@ -398,6 +461,19 @@ export function levelSize(levels: readonly PriceLevel[], price: number, isBid: b
     if (isBid ? px < price : px > price) return 0;
   }
   return Number.NaN;
+}
+
+/** The smallest gap between adjacent levels on either side (`NaN` when no side has two). */
+function smallestGap(bids: readonly PriceLevel[], asks: readonly PriceLevel[]): number {
+  let gap = Number.POSITIVE_INFINITY;
+  for (const side of [bids, asks])
+    for (let i = 1; i < side.length; i++) {
+      const d = Math.abs(side[i]![0] - side[i - 1]![0]);
+      if (d > 0) gap = Math.min(gap, d);
+    }
+  if (!Number.isFinite(gap)) return Number.NaN;
+  // Recorded prices carry representation error: snap to 9 significant digits.
+  return Number(gap.toPrecision(9));
 }
 
 function positive(field: string, v: number): number {

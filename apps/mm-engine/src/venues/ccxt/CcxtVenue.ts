@@ -24,7 +24,7 @@ import {
   timer,
 } from 'rxjs';
 import type { CcxtVenueConfig } from '../../config/engineConfigSchema.js';
-import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
+import type { BookEvent, BookLevel } from '../../model/book.js';
 import {
   type MarketInfo,
   type MarketTrade,

@@ -16,8 +16,8 @@ import {
 import { type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import { cleanCorrelation } from '../../config/correlationMatrix.js';
 import type { AssetConfig, SimVenueConfig } from '../../config/engineConfigSchema.js';
+import type { BookEvent, BookLevel } from '../../model/book.js';
 import { TokenBucket } from '../../orders/tokenBucket.js';
-import type { BookEvent, BookLevel } from '../../pipeline/stateReducer.js';
 import {
   type MarketInfo,
   type MarketTrade,

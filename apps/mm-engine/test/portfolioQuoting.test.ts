@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
+import { portfolioModelOf } from '../src/config/portfolioConfigSchema.js';
+import { PortfolioQuoting, type TakerOrder } from '../src/decision/portfolioQuoting.js';
+import { bookLayout } from '../src/decision/portfolioSpecOf.js';
+import { policyFromConfig } from '../src/engine/policyFromConfig.js';
+import { createEngineMetrics } from '../src/metrics/engineMetrics.js';
+import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
+
+/* The engine side of the portfolio decision, with the real policies of @mm/hjb-core. */
+
+const TICK = 0.01;
+
+function config(model: 'multi' | 'independent', rho = 0.9, hedging = false) {
+  const asset = (symbol: string) => ({
+    symbol,
+    lotSizeBase: 1,
+    tickSize: TICK,
+    qMaxLots: 10,
+    policy: 'exact',
+    model: { sigma: 0.2, A: 1, k: 10, gamma: 0.5 },
+  });
+  return parseEngineConfig({
+    assets: [asset('BTC'), asset('ETH')],
+    venues: [{ name: 'sim', kind: 'sim' }],
+    risk: {
+      positionLimitLots: 10,
+      portfolioNotionalLimit: 1e9,
+      maxOrdersPerSec: 50,
+      staleDataTimeoutMs: 2000,
+      priceBandBps: 500,
+    },
+    portfolio: {
+      model,
+      gamma: 0.5,
+      correlation: [
+        [1, rho],
+        [rho, 1],
+      ],
+      hedging: { enabled: hedging, maxLotsPerSec: 1 },
+    },
+  });
+}
+
+/** A ready state with a book `spread` wide around `mid` (1: wide, no clamping). */
+const book = (mid: number, spread: number) =>
+  reduceBook(initialAssetState, {
+    tMs: 0,
+    bids: [[mid - spread / 2, 5]],
+    asks: [[mid + spread / 2, 5]],
+  });
+
+function quoting(
+  model: 'multi' | 'independent',
+  lots: Record<string, number>,
+  options: { hedging?: boolean; spread?: number; take?: () => Promise<null> } = {},
+) {
+  const c = config(model, 0.9, options.hedging ?? false);
+  const layout = bookLayout(c, () => ['BTC', 'ETH']);
+  const takers: TakerOrder[] = [];
+  const metrics = createEngineMetrics();
+  const q = new PortfolioQuoting({
+    config: c,
+    layout,
+    model: portfolioModelOf(c.portfolio, 2)!,
+    assetPolicies: c.assets.map((a) => policyFromConfig(a)),
+    inventory: {
+      totalLots: (a) => lots[a] ?? 0,
+      venueLots: (_v, a) => lots[a] ?? 0,
+    },
+    take: (_venue, order) => {
+      takers.push(order);
+      return options.take ? options.take() : Promise.resolve(null);
+    },
+    mayTrade: () => true,
+    tag: 't',
+    metrics,
+    log: { info: () => {}, warn: () => {} },
+  });
+  const inv = { lotsByAsset: lots, grossNotional: 0 };
+  const btc = q.quoteFor('BTC', 'sim', TICK);
+  const eth = q.quoteFor('ETH', 'sim', TICK);
+  const spread = options.spread ?? 1;
+  return {
+    q,
+    btc: (tSec = 0) => btc(book(100, spread), inv, tSec),
+    eth: (tSec = 0) => eth(book(100, spread), inv, tSec),
+    takers,
+    metrics,
+  };
+}
+
+describe('PortfolioQuoting', () => {
+  it('multi: long BTC, ETH flat and 0.9 correlated: ETH ask nearer the mid than its bid', () => {
+    const { btc, eth } = quoting('multi', { BTC: 5, ETH: 0 });
+    expect(btc()).toBeDefined(); // the first leg alone does not quote: every mid is needed
+    const e = eth();
+    const bidDepth = 100 - e.bid!.price;
+    const askDepth = e.ask!.price - 100;
+    // the cross term Gamma_12 q_BTC skews ETH by at least 2 ticks
+    expect(bidDepth - askDepth).toBeGreaterThanOrEqual(2 * TICK - 1e-9);
+  });
+
+  it('independent: ETH quotes symmetric within a tick whatever BTC holds', () => {
+    const { btc, eth } = quoting('independent', { BTC: 5, ETH: 0 });
+    btc();
+    const e = eth();
+    expect(Math.abs(100 - e.bid!.price - (e.ask!.price - 100))).toBeLessThanOrEqual(TICK + 1e-9);
+  });
+
+  it('hedges a large position with an IOC taker order, one at a time per (asset, venue, side)', async () => {
+    // A one-tick book: the dead zone's psi = taker fee (0) + half spread = half a tick, below the
+    // marginal value of one lot of BTC (about 6 ticks, while the quotes, about 10 ticks deep, do
+    // not cross); never-answered takes keep the first one in flight.
+    const pending = () => new Promise<null>(() => {});
+    const { btc, eth, takers, metrics } = quoting(
+      'multi',
+      { BTC: 1, ETH: 0 },
+      { hedging: true, spread: TICK, take: pending },
+    );
+    btc(0);
+    eth(0);
+    expect(takers).toHaveLength(1);
+    const first = takers[0]!;
+    expect(first).toMatchObject({ side: 'sell', sizeLots: 1 }); // long correlated risk: sell
+    expect(first.clientOrderId).toMatch(/^t\.(BTC|ETH)-tk-1$/);
+    const counted = (await metrics.hedges.get()).values.reduce((s, v) => s + v.value, 0);
+    expect(counted).toBe(1);
+    // later decisions: the rate limit would allow more, but that order is still in flight
+    const before = takers.filter((t) => t.asset === first.asset && t.side === 'sell').length;
+    btc(2);
+    eth(2);
+    expect(takers.filter((t) => t.asset === first.asset && t.side === 'sell')).toHaveLength(before);
+  });
+
+  it("sets q' Sigma q and the per-asset contributions that sum to it", async () => {
+    const { q, metrics } = quoting('multi', { BTC: 5, ETH: -2 });
+    q.refreshRisk();
+    // Sigma = [[.04, .036], [.036, .04]]; q = (5, -2): q' Sigma q = .04*25 + .04*4 - 2*.036*10
+    const expected = 0.04 * 25 + 0.04 * 4 - 2 * 0.036 * 10;
+    const risk = (await metrics.portfolioRisk.get()).values[0]!.value;
+    expect(risk).toBeCloseTo(expected, 12);
+    const parts = (await metrics.riskContribution.get()).values;
+    const btc = parts.find((p) => p.labels.asset === 'BTC')!.value;
+    const eth = parts.find((p) => p.labels.asset === 'ETH')!.value;
+    expect(btc).toBeCloseTo(5 * (0.04 * 5 - 0.036 * 2), 12);
+    expect(btc + eth).toBeCloseTo(expected, 12);
+  });
+});
