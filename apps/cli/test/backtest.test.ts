@@ -132,7 +132,9 @@ describe('mm backtest', { timeout: 60_000 }, () => {
     writeFileSync(field, toYaml(c));
     const f = mm('--config', field);
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/field "market\.sigma": expected a finite number in \(0, 1000000000\]/);
+    expect(f.stderr).toMatch(
+      /field "market\.sigma": expected a finite number in \(0, 1000000000\]/,
+    );
   });
 
   it('runs the default comparison example (exact, closedForm, grid, heuristic)', () => {

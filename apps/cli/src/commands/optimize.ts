@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { redactSecretsOf, redactUrl } from '@mm/contracts';
 import type { JobOutcome, JobType, OptimizerQueues, ProgressView } from '@mm/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -89,7 +90,9 @@ export async function checkRedis(url: string): Promise<void> {
     await redis.ping();
   } catch (e) {
     const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`Redis at ${url} unreachable (${why}); the optimizer's queues live there`);
+    throw new Error(
+      `Redis at ${redactUrl(url)} unreachable (${redactSecretsOf(why, url)}); the optimizer's queues live there`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -532,7 +535,7 @@ async function optimize(flags: OptimizeFlags): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`mm ${command}: ${text}\n`);
   try {
     const added = await enqueueJob(queues, job.type, job.data);
-    const where = `${target.url} prefix ${target.prefix}`;
+    const where = `${redactUrl(target.url)} prefix ${target.prefix}`;
     info(
       added.duplicate
         ? `${job.type} job ${added.jobId} already exists (${added.state}) on ${where}: not added again`

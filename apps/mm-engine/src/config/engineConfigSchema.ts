@@ -210,6 +210,12 @@ export const redisSchema = z.strictObject({
   connectTimeoutMs: timerMs().default(500),
   /** A file holding the bus key that signs params and control (else `MM_BUS_KEY`). */
   busKeyFile: nonEmptyString().optional(),
+  /**
+   * Start fails (exit 1) when Redis does not answer, instead of falling back to the in-process
+   * bus. Default: true when the config has a `redis` section, false without one; `false` allows
+   * the fallback explicitly.
+   */
+  required: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export const metricsSchema = z.strictObject({
@@ -392,7 +398,13 @@ export class EngineConfigError extends Error {
 /** Validate an engine config; throws an `EngineConfigError` naming the field paths. */
 export function parseEngineConfig(input: unknown): EngineConfig {
   const result = engineConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Redis asked for explicitly (a `redis` section) is required, unless it says otherwise.
+    const explicit =
+      typeof input === 'object' && input !== null && 'redis' in input && input.redis !== undefined;
+    result.data.redis.required ??= explicit;
+    return result.data;
+  }
   throw new EngineConfigError(
     result.error.issues.map((issue) => ({
       path: formatConfigPath(issue.path),

@@ -5,6 +5,7 @@ import {
   type Subscription as BusSubscription,
   connectTransport,
   type Message,
+  redactUrl,
   type StreamNames,
   streamNames,
   type Transport,
@@ -79,6 +80,7 @@ export class EngineBus {
         timeoutMs: redis.connectTimeoutMs,
         onReject,
         key: options.busKey,
+        required: redis.required === true,
       });
       transport = connected.transport;
       if (connected.kind === 'in-process') {
@@ -92,7 +94,7 @@ export class EngineBus {
     if (transport.kind === 'redis') {
       client = new Redis(redis.url, { maxRetriesPerRequest: 2, protocol: 2, lazyConnect: false });
       client.on('error', (e) => log.debug({ err: e.message }, 'redis client error'));
-      log.info({ url: redis.url, prefix: redis.prefix }, 'Redis transport');
+      log.info({ url: redactUrl(redis.url), prefix: redis.prefix }, 'Redis transport');
     }
     return new EngineBus(transport, client, redis.prefix, log);
   }

@@ -62,7 +62,13 @@ function e2eConfig(prefix: string, redisUrl: string, ledgerDir: string): EngineC
       priceBandBps: 100,
     },
     replaceToleranceTicks: 1,
-    redis: { url: redisUrl, prefix, connectTimeoutMs: 500 },
+    // an explicit redis section requires Redis; the embedded case below allows the fallback
+    redis: {
+      url: redisUrl,
+      prefix,
+      connectTimeoutMs: 500,
+      required: redisUrl !== 'redis://127.0.0.1:1',
+    },
     metrics: { port: 0 },
     ledger: { dir: ledgerDir },
     snapshotIntervalMs: 200,
