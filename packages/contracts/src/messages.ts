@@ -96,7 +96,8 @@ export function makeParamsPayloadSchema(bounds: ParamBounds = DEFAULT_PARAM_BOUN
     regime: nonEmpty().optional(),
   });
   return z.strictObject({
-    assets: z.array(assetParams).min(1),
+    /** At most MAX_PORTFOLIO_ASSETS entries: a deployment quotes a few dozen assets at most. */
+    assets: z.array(assetParams).min(1).max(MAX_PORTFOLIO_ASSETS),
     /** The update is stale (must not be applied) at or after this time, epoch ms. */
     validUntil: epochMs(),
   });
