@@ -7,6 +7,8 @@ export interface BenchArgs {
   help: boolean;
   /** Markdown file whose bench block (between the bench markers) is replaced by the results. */
   updatePath?: string;
+  /** A previous `--json` output: print new/old median ratios per case id after the run. */
+  comparePath?: string;
 }
 
 export const USAGE = `usage: node bench/dist/run.js [--quick] [--filter <substring>] [--json | --markdown]
@@ -15,6 +17,7 @@ export const USAGE = `usage: node bench/dist/run.js [--quick] [--filter <substri
   --json                print JSON instead of the table
   --markdown            print the markdown block kept in BENCHMARKS.md
   --update <file>       also replace the block between <!-- bench:begin/end --> in <file>
+  --compare <old.json>  after the run, print new/old median ratios per case id (a --json output)
   --help                this text`;
 
 /** Parse `process.argv.slice(2)`; throws an Error naming the bad argument. */
@@ -39,6 +42,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new Error('--update needs a file');
       args.updatePath = value;
+    } else if (a === '--compare') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--'))
+        throw new Error('--compare needs a file (a previous --json output)');
+      args.comparePath = value;
     } else throw new Error(`unknown argument ${a}`);
   }
   return args;

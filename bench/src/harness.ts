@@ -34,6 +34,11 @@ export interface Target {
 }
 
 export interface BenchCase {
+  /**
+   * Stable id in `--json` (e.g. `finite.glft.q100.t600`), kept across commits so figures can be
+   * compared (`--compare`); derived from group and name when omitted.
+   */
+  id?: string;
   group: string;
   name: string;
   /** Calls per timed sample (default 1); use > 1 for sub-microsecond operations. */
@@ -58,6 +63,8 @@ export interface RunOptions {
 }
 
 export interface CaseResult {
+  /** The case's stable id (see `BenchCase.id`). */
+  id: string;
   group: string;
   name: string;
   batch: number;
@@ -127,7 +134,7 @@ export function runCase(c: BenchCase, options: RunOptions): CaseResult {
   }
 
   const stats = summarise(perCallNs);
-  const result: CaseResult = { group: c.group, name: c.name, batch, ...stats };
+  const result: CaseResult = { id: caseId(c), group: c.group, name: c.name, batch, ...stats };
   finish(c, result);
   const warning = prepared.verify?.();
   if (warning) result.warning = warning;
@@ -140,6 +147,7 @@ function collectedResult(c: BenchCase, collected: Collected): CaseResult {
   const stats = summarise(xs);
   const sorted = Float64Array.from(xs).sort();
   const result: CaseResult = {
+    id: caseId(c),
     group: c.group,
     name: c.name,
     batch: 1,
@@ -194,4 +202,15 @@ export function summarise(xs: number[]): Stats {
   let sum = 0;
   for (const x of s) sum += x;
   return { samples: n, medianNs, p99Ns, meanNs: sum / n, minNs: s[0]!, maxNs: s[n - 1]! };
+}
+
+/** The case's id, or a slug of `group.name` (lower case, runs of other characters as `-`). */
+export function caseId(c: Pick<BenchCase, 'id' | 'group' | 'name'>): string {
+  if (c.id !== undefined) return c.id;
+  const slug = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  return `${slug(c.group)}.${slug(c.name)}`;
 }

@@ -1,6 +1,7 @@
 import { parseArgs, USAGE } from './args.js';
 import { engineCases } from './cases/engine.js';
 import { engineFullCases } from './cases/engineFull.js';
+import { exactSpeedCases } from './cases/exactSpeed.js';
 import { marketDataCases } from './cases/marketData.js';
 import { multiAssetCases } from './cases/multiAsset.js';
 import { optimizerCases } from './cases/optimizer.js';
@@ -10,6 +11,7 @@ import { portfolioEngineCases } from './cases/portfolioEngine.js';
 import { regimeCases } from './cases/regime.js';
 import { simulationCases } from './cases/simulation.js';
 import { solveTimeCases } from './cases/solveTimes.js';
+import { compareLines, readBaseline } from './compare.js';
 import { locateBlock, updateMarkdownBlock } from './docUpdate.js';
 import { header, markdown, targetLines, textTable } from './format.js';
 import { type BenchCase, type CaseResult, runCase, sinkValue } from './harness.js';
@@ -18,6 +20,7 @@ import { machineInfo } from './machine.js';
 const CASES: BenchCase[] = [
   ...policyDecisionCases,
   ...solveTimeCases,
+  ...exactSpeedCases,
   ...multiAssetCases,
   ...portfolioCases,
   ...regimeCases,
@@ -31,8 +34,10 @@ const CASES: BenchCase[] = [
 
 function main(argv: readonly string[]): number {
   let args: ReturnType<typeof parseArgs>;
+  let baseline: Map<string, number> | undefined;
   try {
     args = parseArgs(argv);
+    if (args.comparePath) baseline = readBaseline(args.comparePath); // fail before the run
     if (args.updatePath) {
       if (args.filter !== undefined)
         throw new Error('--update records the full run: drop --filter');
@@ -72,6 +77,12 @@ function main(argv: readonly string[]): number {
     const targets = targetLines(results);
     const text = [...header(machine, args.quick), '', textTable(results), '', ...targets];
     process.stdout.write(`${text.join('\n')}\n`);
+  }
+  if (baseline) {
+    const lines = compareLines(results, baseline);
+    // With --json the table goes to stderr so stdout stays one JSON document.
+    const out = args.output === 'json' ? process.stderr : process.stdout;
+    out.write(`\nnew / old median, by case id (${args.comparePath}):\n${lines.join('\n')}\n`);
   }
   if (args.updatePath) {
     updateMarkdownBlock(args.updatePath, markdown(machine, args.quick, results));

@@ -44,7 +44,7 @@ function describeValue(v: unknown): string {
   return (JSON.stringify(v) ?? String(v)).replace(/\s+/g, ' ').slice(0, 60);
 }
 
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${formatPath([...issue.path, k])}"`).join(', ');
     return `${issue.keys.length > 1 ? 'fields' : 'field'} ${keys}: unknown`;

@@ -142,4 +142,56 @@ describe('mm data', () => {
     expect(r.stdout).toMatch(/model:\n\s+sigma: /);
     expect(r.stdout).toMatch(/# gamma:/);
   }, 60_000);
+
+  it('backtest with "market": {"data": ...}: the synthetic JSON shape, blocks as paths, markouts', async () => {
+    const mmb = join(dir, 'hl-replay.mmb');
+    await mm('data', 'import', '--format', 'hyperliquid', '--input', hyperliquid, '--output', mmb);
+    const config = join(dir, 'replay.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        market: { data: mmb, lotSizeBase: 0.001 },
+        model: { sigma: 5, A: 1, k: 0.1 },
+        run: { blockSec: 5 },
+        objective: { phi: 0 },
+        policies: [
+          { type: 'exact', horizon: 'stationary' },
+          { type: 'symmetric', halfSpread: 1 },
+        ],
+      }),
+    );
+    const report = join(dir, 'replay.html');
+    const r = await mm('backtest', '--config', config, '--json', '--report', report);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const a = JSON.parse(r.stdout) as Record<string, unknown> & {
+      policies: { name: string; markouts: { horizons: object } }[];
+    };
+    for (const key of [
+      'title',
+      'paths',
+      'seed',
+      'dtSec',
+      'horizonSec',
+      'phiPerLot2Sec',
+      'policies',
+      'comparison',
+    ])
+      expect(a).toHaveProperty(key);
+    // 25.4 s of data in 5 s blocks: 5 blocks
+    expect(a.paths).toBe(5);
+    expect(a.policies.map((p) => p.name)).toEqual(['exact', 'symmetric']);
+    expect(readFileSync(report, 'utf8')).toContain('id="markouts"');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        market: { data: mmb },
+        objective: { phi: 0 },
+        policies: [{ type: 'exact' }],
+      }),
+    );
+    const bad = await mm('backtest', '--config', config);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/field "model"/);
+  }, 60_000);
 });

@@ -1,11 +1,7 @@
 import { choleskyOfCorrelation, correlate, createRng } from '@mm/simulator';
 import { describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
 import { LiveCovariance } from '../src/decision/liveCovariance.js';
-import { PortfolioQuoting } from '../src/decision/portfolioQuoting.js';
-import { bookLayout } from '../src/decision/portfolioSpecOf.js';
-import { policyFromConfig } from '../src/engine/policyFromConfig.js';
-import { createEngineMetrics } from '../src/metrics/engineMetrics.js';
+import { portfolioConfig, portfolioQuoting } from './support/portfolio.js';
 
 /*
  * The live covariance: mids simulated here as correlated Brownian motions (the known Sigma), one
@@ -67,38 +63,11 @@ describe('LiveCovariance', () => {
 
 describe('PortfolioQuoting with covariance: { estimate }', () => {
   it('re-solves for the estimate and swaps the new solution in', () => {
-    const asset = (symbol: string, sigma: number) => ({
-      symbol,
-      lotSizeBase: 1,
-      tickSize: 0.01,
-      qMaxLots: 10,
-      model: { sigma, A: 1, k: 10 },
-    });
-    const config = parseEngineConfig({
-      assets: [asset('A', SIGMA[0]!), asset('B', SIGMA[1]!), asset('C', SIGMA[2]!)],
-      venues: [{ name: 'sim', kind: 'sim' }],
-      risk: {
-        positionLimitLots: 10,
-        portfolioNotionalLimit: 1e9,
-        maxOrdersPerSec: 50,
-        staleDataTimeoutMs: 2000,
-        priceBandBps: 500,
-      },
-      portfolio: { gamma: 0.1, covariance: { estimate: { halfLifeSec: 600 } } },
-    });
-    const layout = bookLayout(config, () => ['A', 'B', 'C']);
-    const quoting = new PortfolioQuoting({
-      config,
-      layout,
-      model: 'multi',
-      assetPolicies: config.assets.map((a) => policyFromConfig(a)),
-      inventory: { totalLots: () => 0, venueLots: () => 0 },
-      take: async () => null,
-      mayTrade: () => true,
-      tag: 't',
-      metrics: createEngineMetrics(),
-      log: { info: () => {}, warn: () => {} },
-    });
+    const config = portfolioConfig(
+      ['A', 'B', 'C'].map((symbol, i) => ({ symbol, sigma: SIGMA[i]! })),
+      { gamma: 0.1, covariance: { estimate: { halfLifeSec: 600 } } },
+    );
+    const { quoting } = portfolioQuoting(config, {});
     expect(quoting.estimatesCovariance).toBe(true);
     // before any estimate: the configured sigmas on the diagonal, no correlation
     expect(quoting.covariance()[1]).toBe(0);

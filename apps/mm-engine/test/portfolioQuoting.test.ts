@@ -1,36 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { parseEngineConfig } from '../src/config/engineConfigSchema.js';
-import { portfolioModelOf } from '../src/config/portfolioConfigSchema.js';
-import { PortfolioQuoting, type TakerOrder } from '../src/decision/portfolioQuoting.js';
-import { bookLayout } from '../src/decision/portfolioSpecOf.js';
-import { policyFromConfig } from '../src/engine/policyFromConfig.js';
-import { createEngineMetrics } from '../src/metrics/engineMetrics.js';
 import { initialAssetState, reduceBook } from '../src/pipeline/stateReducer.js';
+import { portfolioConfig, portfolioQuoting } from './support/portfolio.js';
 
 /* The engine side of the portfolio decision, with the real policies of @mm/hjb-core. */
 
 const TICK = 0.01;
 
-function config(model: 'multi' | 'independent', rho = 0.9, hedging = false) {
-  const asset = (symbol: string) => ({
-    symbol,
-    lotSizeBase: 1,
-    tickSize: TICK,
-    qMaxLots: 10,
-    policy: 'exact',
-    model: { sigma: 0.2, A: 1, k: 10, gamma: 0.5 },
-  });
-  return parseEngineConfig({
-    assets: [asset('BTC'), asset('ETH')],
-    venues: [{ name: 'sim', kind: 'sim' }],
-    risk: {
-      positionLimitLots: 10,
-      portfolioNotionalLimit: 1e9,
-      maxOrdersPerSec: 50,
-      staleDataTimeoutMs: 2000,
-      priceBandBps: 500,
-    },
-    portfolio: {
+const config = (model: 'multi' | 'independent', rho = 0.9, hedging = false) =>
+  portfolioConfig(
+    [
+      { symbol: 'BTC', sigma: 0.2 },
+      { symbol: 'ETH', sigma: 0.2 },
+    ],
+    {
       model,
       gamma: 0.5,
       correlation: [
@@ -39,8 +21,7 @@ function config(model: 'multi' | 'independent', rho = 0.9, hedging = false) {
       ],
       hedging: { enabled: hedging, maxLotsPerSec: 1 },
     },
-  });
-}
+  );
 
 /** A ready state with a book `spread` wide around `mid` (1: wide, no clamping). */
 const book = (mid: number, spread: number) =>
@@ -56,35 +37,21 @@ function quoting(
   options: { hedging?: boolean; spread?: number; take?: () => Promise<null> } = {},
 ) {
   const c = config(model, 0.9, options.hedging ?? false);
-  const layout = bookLayout(c, () => ['BTC', 'ETH']);
-  const takers: TakerOrder[] = [];
-  const metrics = createEngineMetrics();
-  const q = new PortfolioQuoting({
-    config: c,
-    layout,
-    model: portfolioModelOf(c.portfolio, 2)!,
-    assetPolicies: c.assets.map((a) => policyFromConfig(a)),
-    inventory: {
-      totalLots: (a) => lots[a] ?? 0,
-      venueLots: (_v, a) => lots[a] ?? 0,
-    },
-    take: (_venue, order) => {
-      takers.push(order);
-      return options.take ? options.take() : Promise.resolve(null);
-    },
-    mayTrade: () => true,
-    tag: 't',
-    metrics,
-    log: { info: () => {}, warn: () => {} },
-  });
+  const { quoting: q, takers, metrics } = portfolioQuoting(c, lots, options.take);
   const inv = { lotsByAsset: lots, grossNotional: 0 };
   const btc = q.quoteFor('BTC', 'sim', TICK);
   const eth = q.quoteFor('ETH', 'sim', TICK);
   const spread = options.spread ?? 1;
+  /** One decision of a leg, then the risk gate's verdict (`pulled`) on it. */
+  const decide = (leg: typeof btc, asset: string, tSec: number, pulled: boolean) => {
+    const intent = leg(book(100, spread), inv, tSec);
+    q.afterGate(asset, 'sim', pulled);
+    return intent;
+  };
   return {
     q,
-    btc: (tSec = 0) => btc(book(100, spread), inv, tSec),
-    eth: (tSec = 0) => eth(book(100, spread), inv, tSec),
+    btc: (tSec = 0, pulled = false) => decide(btc, 'BTC', tSec, pulled),
+    eth: (tSec = 0, pulled = false) => decide(eth, 'ETH', tSec, pulled),
     takers,
     metrics,
   };
@@ -131,6 +98,17 @@ describe('PortfolioQuoting', () => {
     btc(2);
     eth(2);
     expect(takers.filter((t) => t.asset === first.asset && t.side === 'sell')).toHaveLength(before);
+  });
+
+  it('drops the taker orders of a decision the risk gate pulled', () => {
+    const { btc, eth, takers } = quoting(
+      'multi',
+      { BTC: 1, ETH: 0 },
+      { hedging: true, spread: TICK },
+    );
+    btc(0, true);
+    eth(0, true);
+    expect(takers).toEqual([]);
   });
 
   it("sets q' Sigma q and the per-asset contributions that sum to it", async () => {

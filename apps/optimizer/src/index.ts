@@ -39,6 +39,7 @@ export {
   OptimizerStartError,
   type OptimizerStopReport,
 } from './Optimizer.js';
+export { exactGridSearch } from './processors/gridSearch.js';
 export { type JobContext, runJob } from './processors/index.js';
 export {
   bullConnection,

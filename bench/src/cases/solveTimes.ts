@@ -52,6 +52,7 @@ function stationaryCases(qMax: number): BenchCase[] {
   ];
   return [
     {
+      id: `stationary.glft.perron.q${qMax}`,
       group: GROUP_STATIONARY,
       name: `GLFT Perron re-solve after drift change (qMax ${qMax})`,
       ...(target && { target }),
@@ -61,18 +62,21 @@ function stationaryCases(qMax: number): BenchCase[] {
       },
     },
     {
+      id: `stationary.glft.newton.q${qMax}`,
       group: GROUP_STATIONARY,
       name: `GLFT Newton re-solve after drift change, warm start (qMax ${qMax})`,
       ...(target && { target }),
       setup: () => warmNewton(glft()),
     },
     {
+      id: `stationary.book.newton.q${qMax}`,
       group: GROUP_STATIONARY,
       name: `seed book Newton re-solve after imbalance change, warm start (qMax ${qMax})`,
       ...(target && { target }),
       setup: () => warmNewton(book()),
     },
     {
+      id: `stationary.book.cold.q${qMax}`,
       group: GROUP_STATIONARY,
       name: `seed book Newton cold solve (qMax ${qMax})`,
       setup: () => {
@@ -85,13 +89,14 @@ function stationaryCases(qMax: number): BenchCase[] {
 
 function finiteCases(qMax: number): BenchCase[] {
   const target = qMax === TARGET_Q_MAX ? FINITE_SOLVE : undefined;
-  const models: [string, () => HjbProblem][] = [
-    ['GLFT', () => glftWithDrift(qMax, 0)],
-    ['seed book', () => seedBook(qMax, IMBALANCES[0])],
+  const models: [string, string, () => HjbProblem][] = [
+    ['GLFT', 'glft', () => glftWithDrift(qMax, 0)],
+    ['seed book', 'book', () => seedBook(qMax, IMBALANCES[0])],
   ];
-  return models.flatMap(([model, build]) =>
+  return models.flatMap(([model, key, build]) =>
     HORIZONS_SEC.map(
       (horizonSec): BenchCase => ({
+        id: `finite.${key}.q${qMax}.t${horizonSec}`,
         group: GROUP_FINITE,
         name: `${model}, horizon ${horizonSec} s, outputSteps 1 (qMax ${qMax})`,
         samples: 30,
@@ -102,7 +107,7 @@ function finiteCases(qMax: number): BenchCase[] {
             run: (calls) => {
               let sum = 0;
               for (let c = 0; c < calls; c++)
-                sum += solveFiniteHorizon(problem, { horizonSec, outputSteps: 1 }).acceptedSteps;
+                sum += solveFiniteHorizon(problem, { horizonSec, outputSteps: 1 }).tables[0]!.h[0]!;
               return sum;
             },
           };

@@ -87,6 +87,7 @@ describe('portfolio backtest', () => {
     expect(html).toContain('id="portfolio"');
     expect(html).toContain('Inventory vector: portfolio');
     expect(html).toContain('Portfolio risk q');
+    expect(html).toContain('P&amp;L − (γ/2) ∫ q′Σq dt');
   });
 
   it('bad input names the field', () => {

@@ -16,6 +16,23 @@ export {
   gueantQuote,
   validateGueantParams,
 } from './closedForm/gueantApprox.js';
+// exact evaluation of a policy (DESIGN 3.9)
+export {
+  type ChainPiece,
+  expectedObjective,
+} from './evaluation/expectedObjective.js';
+export {
+  type ChainMarket,
+  type InventoryChain,
+  inventoryChainOf,
+  type LevelControls,
+} from './evaluation/inventoryChain.js';
+export { levelControlsOf } from './evaluation/levelControls.js';
+export {
+  expectedObjectiveFrom,
+  longHorizonObjective,
+} from './evaluation/longHorizonObjective.js';
+export { evaluateStationary, type StationaryEvaluation } from './evaluation/stationaryRate.js';
 export {
   ExtrapolatedIntegrator,
   type LinearlyImplicitSystem,

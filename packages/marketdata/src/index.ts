@@ -34,3 +34,16 @@ export { isGzip, type NumberedLine, readLines } from './io/readLines.js';
 // the .mmb binary format
 export { MmbEncoder } from './mmb/MmbEncoder.js';
 export { isMmb, readMmb } from './mmb/readMmb.js';
+// replay backtests (mm backtest with "market": {"data": ...})
+export {
+  isReplayConfig,
+  type ReplayBacktestConfig,
+  replayConfigSchema,
+} from './replay/replayConfig.js';
+export {
+  type ReplayComparisonRun,
+  type ReplayFileFacts,
+  type ReplayModel,
+  replayModels,
+  runReplayBacktest,
+} from './replay/runReplayBacktest.js';

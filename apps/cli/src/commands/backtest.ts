@@ -16,6 +16,7 @@ import {
   phiOf,
   policySpecsOf,
 } from '../backtestConfig.js';
+import { tryReplayBacktest } from './backtestReplay.js';
 import { runPortfolioBacktest } from './portfolioBacktest.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -161,6 +162,7 @@ export function textTable(run: PolicyComparisonRun): string {
 }
 
 async function runBacktest(flags: BacktestFlags): Promise<void> {
+  if (await tryReplayBacktest(flags)) return;
   const loaded = await loadBacktestConfig(flags.config);
   if (!loaded.ok) return fail(loaded.message);
   let paths = loaded.config.run.paths;

@@ -41,6 +41,7 @@ export function calibrationText(c: Calibration): string {
     'chi2/dof',
   ];
   const rows: string[][] = [];
+  const noFit: string[] = [];
   c.json.assets.forEach((a, i) => {
     const d = c.details[i]!;
     const fits = [
@@ -49,6 +50,7 @@ export function calibrationText(c: Calibration): string {
     ] as const;
     fits.forEach(([name, f], j) => {
       const ok = typeof f !== 'string';
+      if (!ok) noFit.push(`${a.symbol} ${name}: no fit (${f})`);
       rows.push([
         j === 0 ? a.symbol : '',
         j === 0 ? `${pm(a.sigmaPerSqrtSec, a.sigmaSe)} (${a.sampleSec} s)` : '',
@@ -57,7 +59,7 @@ export function calibrationText(c: Calibration): string {
         j === 0 ? String(d.record.orders.length) : '',
         j === 0 ? `${sig(100 * d.atTouchShare, 3)}%` : '',
         name,
-        ok ? pm(f.aPerSec, f.aStdError) : `no fit: ${f}`,
+        ok ? pm(f.aPerSec, f.aStdError) : 'no fit',
         ok ? pm(f.kPerPrice, f.kStdError) : '',
         ok ? sig(f.chi2PerDof, 3) : '',
       ]);
@@ -97,7 +99,8 @@ export function calibrationText(c: Calibration): string {
       '      # gamma: <your risk aversion, per (price unit x lot)>',
     ].join('\n');
   });
-  return `${table}\n\n${corr}\n\nassets:\n${snippet.join('\n')}\n`;
+  const notes = noFit.length > 0 ? `\n${noFit.join('\n')}` : '';
+  return `${table}${notes}\n\n${corr}\n\nassets:\n${snippet.join('\n')}\n`;
 }
 
 function positiveFlag(flag: string, text: string | undefined): number | string | undefined {

@@ -1,5 +1,6 @@
 import type { JobSummary, JobType, QueueListing } from '@mm/optimizer';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import {
   BadInput,
   checkRedis,
@@ -100,7 +101,7 @@ async function jobs(flags: JobsFlags): Promise<void> {
   try {
     const listings = await listJobs(queues, { limit });
     const answer: JobsAnswer = {
-      redis: target.url,
+      redis: displayUrl(target.url),
       prefix: target.prefix,
       queues: await Promise.all(
         listings.map(async (q) => ({

@@ -7,11 +7,11 @@ import {
   ENVELOPE_VERSION,
   loadBusKey,
   redactSecretsOf,
-  redactUrl,
   STREAM_FIELD,
   streamNames,
 } from '@mm/contracts';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -104,7 +104,7 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     protocol: 2,
   });
   redis.on('error', () => {});
-  const url = redactUrl(where.url);
+  const url = displayUrl(where.url);
   try {
     await redis.connect();
   } catch (e) {

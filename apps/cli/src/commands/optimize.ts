@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { redactSecretsOf, redactUrl } from '@mm/contracts';
+import { redactSecretsOf } from '@mm/contracts';
 import type { JobOutcome, JobType, OptimizerQueues, ProgressView } from '@mm/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -91,7 +92,7 @@ export async function checkRedis(url: string): Promise<void> {
   } catch (e) {
     const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
     throw new Error(
-      `Redis at ${redactUrl(url)} unreachable (${redactSecretsOf(why, url)}); the optimizer's queues live there`,
+      `Redis at ${displayUrl(url)} unreachable (${redactSecretsOf(why, url)}); the optimizer's queues live there`,
     );
   } finally {
     redis.disconnect();
@@ -535,7 +536,7 @@ async function optimize(flags: OptimizeFlags): Promise<void> {
     (flags.json ? process.stderr : process.stdout).write(`mm ${command}: ${text}\n`);
   try {
     const added = await enqueueJob(queues, job.type, job.data);
-    const where = `${redactUrl(target.url)} prefix ${target.prefix}`;
+    const where = `${displayUrl(target.url)} prefix ${target.prefix}`;
     info(
       added.duplicate
         ? `${job.type} job ${added.jobId} already exists (${added.state}) on ${where}: not added again`

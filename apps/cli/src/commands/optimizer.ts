@@ -1,5 +1,5 @@
-import { redactUrl } from '@mm/contracts';
 import type { Command } from 'commander';
+import { displayUrl } from '../displayUrl.js';
 import { say } from './optimize.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
@@ -85,7 +85,7 @@ async function runOptimizer(flags: OptimizerFlags): Promise<void> {
   const concurrency = types.map((t) => `${t} ${perType[t] ?? 1}`).join(', ');
   const schedules = optimizer.schedule.upserted.map((s) => `${s.id} every ${s.everyMs / 1000} s`);
   out(
-    `queues ${optimizer.queues.types.join(', ')} on ${redactUrl(config.redis.url)} prefix ${config.redis.prefix}; ` +
+    `queues ${optimizer.queues.types.join(', ')} on ${displayUrl(config.redis.url)} prefix ${config.redis.prefix}; ` +
       (w.enabled ? `workers: ${concurrency} (jobs at once, ${w.sandbox})` : 'no workers') +
       `; schedules: ${schedules.length > 0 ? schedules.join(', ') : 'none'}` +
       `; metrics ${optimizer.metricsUrl ? `${optimizer.metricsUrl}/metrics` : 'off'}. ` +

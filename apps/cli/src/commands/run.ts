@@ -1,6 +1,8 @@
+import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EngineStatus } from '@mm/engine';
 import type { Command } from 'commander';
+import { formatStatus } from '../statusTable.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
 /** The default engine config shipped with the repository (`config/default.yaml`). */
@@ -13,6 +15,11 @@ interface RunFlags {
   duration?: string;
   statusEvery: string;
   logLevel: string;
+  /** Overrides of the config's `redis.url`, `redis.prefix` and `metrics.port`. */
+  redis?: string;
+  prefix?: string;
+  metricsPort?: string;
+  logFile?: string;
   /** `mm start` only: the optimizer's config, or `false` (`--no-optimizer`). */
   optimizer?: boolean;
   optimizerConfig?: string;
@@ -87,18 +94,27 @@ export function withFile(file: string, message: string): string {
   return message.startsWith(`${file}: `) ? message : `${file}: ${message}`;
 }
 
-/** One status table: an asset per row (stdout, for a human watching the terminal). */
-export function formatStatus(status: EngineStatus): string {
-  const head = `transport ${status.transport} | fills ${status.fills}${status.killed ? ` | KILLED (${status.killReasons.join('; ')})` : ''}`;
-  const rows = status.assets.map((a) => {
-    const bids = a.quotes.map((q) => q.bid).filter((x): x is number => x !== null);
-    const asks = a.quotes.map((q) => q.ask).filter((x): x is number => x !== null);
-    const bid = bids.length > 0 ? String(Math.max(...bids)) : '-';
-    const ask = asks.length > 0 ? String(Math.min(...asks)) : '-';
-    const mid = Number.isFinite(a.midPrice) ? a.midPrice.toFixed(4) : '-';
-    return `  ${a.asset.padEnd(8)} mid ${mid.padStart(12)}  bid ${bid.padStart(11)}  ask ${ask.padStart(11)}  inv ${a.inventoryLots.toFixed(2).padStart(7)} lots  realized ${a.realizedQuote.toFixed(2).padStart(9)}  open ${a.unrealizedQuote.toFixed(2).padStart(9)}`;
-  });
-  return [head, ...rows].join('\n');
+/**
+ * A repeated signal within this long of the first is the same Ctrl-C: under `pnpm start` the
+ * terminal signals the whole process group and pnpm forwards the signal to its child as well,
+ * so one Ctrl-C arrives twice within milliseconds. Milliseconds.
+ */
+export const REPEATED_SIGNAL_GRACE_MS = 1000;
+
+/**
+ * The handler of the first SIGINT/SIGTERM: stop cleanly (every order canceled); a second Ctrl-C
+ * at least {@link REPEATED_SIGNAL_GRACE_MS} later exits at once (130) without waiting.
+ */
+function onFirstSignal(stopWith: (reason: string) => void): (signal: NodeJS.Signals) => void {
+  return (signal) => {
+    const firstAt = performance.now();
+    const again = () => {
+      if (performance.now() - firstAt < REPEATED_SIGNAL_GRACE_MS) process.once(signal, again);
+      else process.exit(130);
+    };
+    process.once(signal, again);
+    stopWith(signal);
+  };
 }
 
 /**
@@ -129,6 +145,9 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     if (e instanceof EngineConfigError) return fail(command, withFile(flags.config, e.message));
     throw e;
   }
+  const overridden = await withFlagOverrides(config, flags);
+  if (typeof overridden === 'string') return fail(command, overridden);
+  config = overridden;
   let busKey: import('@mm/contracts').BusKey | null;
   try {
     busKey = await loadBusKey({ file: config.redis.busKeyFile });
@@ -136,20 +155,23 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
     if (e instanceof BusKeyError) return fail(command, withFile(flags.config, e.message));
     throw e;
   }
-  // Logs are JSON lines on stderr; stdout carries the human status table.
-  const logger = createLogger({ level, destination: process.stderr });
+  // stdout carries the human status table; logs are JSON lines on stderr, or in a file when both
+  // are one terminal (so the two never interleave) or when --log-file says so.
+  let logs: LogDestination;
+  try {
+    logs = logDestination(command, flags.logFile, config.ledger.dir);
+  } catch (e) {
+    return fail(command, `option "--log-file": ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const logger = createLogger({ level, destination: logs.stream });
   // Signals are caught from here on: one during start-up stops the engine as soon as it is up
   // (every order canceled), instead of killing the process with orders resting.
   let stopWith: (reason: string) => void = () => {};
   const finished = new Promise<string>((resolve) => {
     stopWith = resolve;
   });
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.once(signal, () => process.exit(130)); // a second Ctrl-C does not wait
-    stopWith(signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onFirstSignal(stopWith));
+  process.once('SIGTERM', onFirstSignal(stopWith));
   let engine: Awaited<ReturnType<typeof Engine.start>>;
   try {
     engine = await Engine.start(config, { logger, busKey });
@@ -183,22 +205,94 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
         : '') +
       '. Ctrl-C stops (cancels every order).',
   );
+  out(`mm ${command}: logs (JSON lines) ${logs.where}`);
   const statusTimer =
     statusEvery > 0
-      ? setInterval(() => out(formatStatus(engine.status())), statusEvery * 1000)
+      ? setInterval(() => out(formatStatus(engine.status(), config.assets)), statusEvery * 1000)
       : undefined;
   if (duration !== undefined) setTimeout(() => stopWith(`duration ${duration}s`), duration * 1000);
   const reason = await finished;
   if (statusTimer) clearInterval(statusTimer);
   await optimizer?.stop().catch(() => {});
   const report = await engine.stop(reason);
-  out(formatStatus(engine.status()));
+  out(formatStatus(engine.status(), config.assets));
   out(
     `mm ${command}: stopped (${reason}); ${report.fillsRecorded} fills recorded, ${report.leftoverOrders} orders left open`,
   );
   process.exitCode = report.leftoverOrders === 0 ? 0 : 1;
   // Venue sockets and Redis clients are closed; anything else must not keep us alive.
   setTimeout(() => process.exit(), 200).unref();
+}
+
+/** Where the JSON log lines go, and how the start-up output says so. */
+interface LogDestination {
+  stream: { write(line: string): void };
+  /** `on stderr` or `in FILE`. */
+  where: string;
+}
+
+/**
+ * `--log-file` when given; else a file `mm-<command>.log` under the ledger directory when stdout
+ * and stderr are both a terminal (the table and the logs would interleave); else stderr. Files
+ * are appended to with synchronous writes, so no line is lost at exit.
+ */
+function logDestination(
+  command: string,
+  logFile: string | undefined,
+  ledgerDir: string,
+): LogDestination {
+  const file =
+    logFile ??
+    (process.stdout.isTTY === true && process.stderr.isTTY === true
+      ? join(ledgerDir, `mm-${command}.log`)
+      : undefined);
+  if (file === undefined) return { stream: process.stderr, where: 'on stderr' };
+  mkdirSync(dirname(resolve(file)), { recursive: true });
+  const fd = openSync(file, 'a');
+  return { stream: { write: (line: string) => void writeSync(fd, line) }, where: `in ${file}` };
+}
+
+/** The config option each run flag overrides, as the schema reports its path. */
+const FLAG_OF_PATH: Readonly<Record<string, string>> = {
+  'config.redis.url': '--redis',
+  'config.redis.prefix': '--prefix',
+  'config.metrics.port': '--metrics-port',
+};
+
+/**
+ * `config` with `--redis`, `--prefix` and `--metrics-port` applied and checked by the config
+ * schema itself; a message naming the flag when one is invalid.
+ */
+async function withFlagOverrides(
+  config: import('@mm/engine').EngineConfig,
+  flags: RunFlags,
+): Promise<import('@mm/engine').EngineConfig | string> {
+  if (flags.redis === undefined && flags.prefix === undefined && flags.metricsPort === undefined)
+    return config;
+  const { EngineConfigError, parseEngineConfig } = await import('@mm/engine');
+  const port = flags.metricsPort === undefined ? undefined : Number(flags.metricsPort);
+  if (flags.metricsPort !== undefined && !/^\s*\d+\s*$/.test(flags.metricsPort)) {
+    return `option "--metrics-port": expected an integer port in [0, 65535] (0: any free port), got ${JSON.stringify(flags.metricsPort)}`;
+  }
+  try {
+    return parseEngineConfig({
+      ...config,
+      redis: {
+        ...config.redis,
+        // --redis asks for Redis explicitly: required (no silent embedded fallback)
+        ...(flags.redis === undefined ? {} : { url: flags.redis, required: true }),
+        ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
+      },
+      metrics: { ...config.metrics, ...(port === undefined ? {} : { port }) },
+    });
+  } catch (e) {
+    if (!(e instanceof EngineConfigError)) throw e;
+    const issue = e.issues[0];
+    const flag = issue === undefined ? undefined : FLAG_OF_PATH[issue.path];
+    return flag === undefined || issue === undefined
+      ? e.message
+      : `option "${flag}": ${issue.message}`;
+  }
 }
 
 function withRunOptions(cmd: Command, defaultConfig?: string): Command {
@@ -210,6 +304,16 @@ function withRunOptions(cmd: Command, defaultConfig?: string): Command {
   return cmd
     .option('--duration <seconds>', 'stop after this long (default: run until Ctrl-C or SIGTERM)')
     .option('--status-every <seconds>', 'print the status table this often; 0: never', '5')
+    .option('--redis <url>', "Redis URL (overrides the config's redis.url)")
+    .option(
+      '--prefix <prefix>',
+      'deployment prefix of every Redis key, mm:{prefix}:... (overrides redis.prefix)',
+    )
+    .option(
+      '--log-file <path>',
+      'write the JSON logs here (default: stderr; a file under ledger.dir when stdout and stderr are a terminal)',
+    )
+    .option('--metrics-port <port>', 'Prometheus port; 0: any free port (overrides metrics.port)')
     .option(
       '--log-level <level>',
       `log level (${LOG_LEVELS.join(', ')}); LOG_LEVEL overrides`,

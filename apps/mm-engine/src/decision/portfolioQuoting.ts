@@ -10,7 +10,7 @@ import {
   resolvePortfolio,
   solvePortfolio,
 } from '@mm/hjb-core';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
+import type { EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
 import type { PortfolioModel } from '../config/portfolioConfigSchema.js';
 import type { EngineMetrics } from '../metrics/engineMetrics.js';
 import type { AssetState } from '../model/assetState.js';
@@ -19,6 +19,11 @@ import type { QuoteIntent } from '../model/quote.js';
 import type { VenueOrder } from '../venues/Venue.js';
 import { LiveCovariance } from './liveCovariance.js';
 import { type InventorySource, PortfolioDecider } from './PortfolioDecider.js';
+import {
+  checkPortfolioParams,
+  type PortfolioParamsCheck,
+  type PortfolioParamsPayload,
+} from './portfolioParams.js';
 import { type BookLayout, portfolioSpecOf } from './portfolioSpecOf.js';
 
 /** An IOC taker order for the venue session (sizes in lots, price units). */
@@ -54,8 +59,9 @@ export interface PortfolioQuotingDeps {
 /**
  * The portfolio decision in the engine (issue 10): one `PortfolioDecider` shared by every leg;
  * each leg's pipeline calls `quoteFor(asset, venue, tick)` for its quotes. Taker orders (a
- * crossing quote the boundary sent across, or a hedge) are sent as IOC orders through the venue's
- * order manager, one at a time per (asset, venue, side), within the position limit; clamped
+ * crossing quote the boundary sent across, or a hedge) wait for the risk gate (`afterGate`) and
+ * are sent as IOC orders through the venue's order manager and its rate limit, one at a time per
+ * (asset, venue, side), within the position and gross notional limits; clamped
  * quotes are counted. `refreshRisk` sets `q' Sigma q` and each asset's share; with a live
  * covariance, `sampleMids` feeds the EWMA and `resolve` re-solves off the tick path.
  */
@@ -66,6 +72,10 @@ export class PortfolioQuoting {
   private readonly inFlight = new Set<string>();
   private readonly lastClamped = new Map<string, number>();
   private takerSeq = 0;
+  /** Taker orders of each leg's last decision, until the risk gate has seen it. */
+  private readonly held = new Map<string, { takers: PortfolioTaker[]; grossNotional: number }>();
+  /** A published covariance is in use (kept when the per-asset models change). */
+  private published = false;
 
   constructor(private readonly deps: PortfolioQuotingDeps) {
     const spec = portfolioSpecOf(deps.config, deps.layout, deps.model);
@@ -121,13 +131,31 @@ export class PortfolioQuoting {
     }
     const bidKey = `${asset}\u0000${venue}\u0000bid`;
     const askKey = `${asset}\u0000${venue}\u0000ask`;
-    return (state, _inventory, tSec) => {
+    const legKey = `${asset}\u0000${venue}`;
+    return (state, inventory, tSec) => {
       const d = this.decider.decideLeg(assetIndex, venueIndex, state, tickSize, tSec);
       this.countClamped(bidKey, asset, venue, 'bid', d.bidClamped, d.intent.bid?.price);
       this.countClamped(askKey, asset, venue, 'ask', d.askClamped, d.intent.ask?.price);
-      for (const t of d.takers) this.sendTaker(t);
+      // held until the risk gate has seen this decision (`afterGate`)
+      if (d.takers.length > 0) {
+        this.held.set(legKey, { takers: d.takers, grossNotional: inventory.grossNotional });
+      } else this.held.delete(legKey);
       return d.intent;
     };
+  }
+
+  /**
+   * The risk gate decided on leg (`asset`, `venue`)'s last decision: its taker orders go when the
+   * gate pulled nothing (kill switch, stale data, price band, limits), else they are dropped.
+   * Call from the pipeline's `onDecision`, synchronously after `quoteFor`'s function.
+   */
+  afterGate(asset: string, venue: string, pulled: boolean): void {
+    const key = `${asset}\u0000${venue}`;
+    const held = this.held.get(key);
+    if (held === undefined) return;
+    this.held.delete(key);
+    if (pulled) return;
+    for (const t of held.takers) this.sendTaker(t, held.grossNotional);
   }
 
   /** Count a clamped side once per distinct clamped price (not once per decision). */
@@ -148,7 +176,7 @@ export class PortfolioQuoting {
     this.deps.metrics.quotesClamped.inc({ asset, venue, side });
   }
 
-  private sendTaker(t: PortfolioTaker): void {
+  private sendTaker(t: PortfolioTaker, grossNotional: number): void {
     const spec = this.spec.assets[t.assetIndex]!;
     const venue = spec.venues[t.venueIndex]!.venue;
     const asset = spec.symbol;
@@ -157,7 +185,12 @@ export class PortfolioQuoting {
     // Within the position limit: a taker never takes the asset past it.
     const q = this.deps.inventory.totalLots(asset);
     const after = q + (t.side === 'buy' ? t.sizeLots : -t.sizeLots);
-    if (Math.abs(after) > spec.qMaxLots + 1e-9 && Math.abs(after) > Math.abs(q)) return;
+    const grows = Math.abs(after) > Math.abs(q);
+    if (grows && Math.abs(after) > spec.qMaxLots + 1e-9) return;
+    // Within the gross notional limit when it grows the position.
+    const mid = this.decider.state.assets[t.assetIndex]!.midPrice;
+    const added = t.sizeLots * spec.lotSizeBase * mid;
+    if (grows && grossNotional + added > this.deps.config.risk.portfolioNotionalLimit) return;
     this.inFlight.add(key);
     const clientOrderId = `${this.deps.tag}.${asset}-tk-${++this.takerSeq}`;
     if (t.reason === 'hedge') this.deps.metrics.hedges.inc({ asset, venue });
@@ -184,6 +217,16 @@ export class PortfolioQuoting {
       .catch(() => {
         // reported by the order manager's events
       });
+  }
+
+  /** The policy deciding for the book. */
+  get model(): PortfolioModel {
+    return this.deps.model;
+  }
+
+  /** `q' Sigma q` of the inventory now (asset units), quote currency^2 per second. */
+  risk(): number {
+    return portfolioRisk(this.covariance(), this.decider.inventoryUnits());
   }
 
   /** Set `mm_portfolio_risk` and `mm_risk_contribution{asset}` from the inventory now. */
@@ -226,6 +269,68 @@ export class PortfolioQuoting {
     }
     if (rows === null) return null;
     return this.swapCovariance(rows, nowMs);
+  }
+
+  /**
+   * Use published portfolio parameters (the optimizer's `portfolio-params`) from the next
+   * decision on, once `checkPortfolioParams` accepts them against what is in use (only `multi`
+   * has a book model to change). Returns the check's outcome; the solve runs here, between
+   * decisions. With `covariance: { estimate }` the live estimate replaces the covariance at its
+   * next re-solve; the gamma stays.
+   */
+  applyParams(
+    payload: PortfolioParamsPayload,
+    options: { nowMs: number; maxChangeFactor: number },
+  ): PortfolioParamsCheck {
+    if (this.solution === null) {
+      return { ok: false, field: 'type', reason: 'the book is not quoted by multi' };
+    }
+    const check = checkPortfolioParams(
+      payload,
+      {
+        assets: this.spec.assets.map((a) => a.symbol),
+        gammaPerQuote: this.solution.spec.gammaPerQuote,
+        sigmaPerSqrtSec: this.deps.layout.configIndex.map(
+          (i) => this.deps.config.assets[i]!.model.sigma,
+        ),
+        covariance: this.solution.covariance,
+      },
+      options,
+    );
+    if (!check.ok) return check;
+    this.published = true;
+    const next = solvePortfolio({
+      ...this.solution.spec,
+      gammaPerQuote: check.gammaPerQuote,
+      covariance: check.covariance,
+    });
+    this.solution = next;
+    (this.decider.current as MultiPolicy).swap(next);
+    return check;
+  }
+
+  /**
+   * The per-asset models changed (a `params` update from the optimizer: `A`, `k`, `sigma`):
+   * re-solve `multi` with them and swap the solution in for the next decision. The covariance
+   * follows the new sigmas with the configured correlation; an estimated or published covariance
+   * is kept. Throws a RangeError naming the problem (the current solution stays).
+   */
+  refreshModels(modelOf: (symbol: string) => Pick<ModelParams, 'A' | 'k' | 'sigma'>): void {
+    if (this.solution === null) return;
+    const { config, layout, model } = this.deps;
+    const rebuilt = portfolioSpecOf(config, layout, model, modelOf);
+    const keep = this.live !== null || this.published;
+    const n = rebuilt.assets.length;
+    const cov = this.solution.covariance;
+    const next = solvePortfolio({
+      ...rebuilt,
+      gammaPerQuote: this.solution.spec.gammaPerQuote,
+      covariance: keep
+        ? Array.from({ length: n }, (_, i) => Array.from(cov.subarray(i * n, (i + 1) * n)))
+        : rebuilt.covariance,
+    });
+    this.solution = next;
+    (this.decider.current as MultiPolicy).swap(next);
   }
 
   /**

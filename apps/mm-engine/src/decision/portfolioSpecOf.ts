@@ -1,5 +1,5 @@
 import { type PortfolioSpec, portfolioCovariance } from '@mm/hjb-core';
-import type { EngineConfig } from '../config/engineConfigSchema.js';
+import type { EngineConfig, ModelParams } from '../config/engineConfigSchema.js';
 import { hedgingEnabled, type PortfolioModel } from '../config/portfolioConfigSchema.js';
 
 /**
@@ -57,10 +57,13 @@ export function portfolioSpecOf(
   config: EngineConfig,
   layout: BookLayout,
   model: PortfolioModel,
+  /** The model each asset quotes with now (default: as configured; a `params` update changes it). */
+  modelOf: (symbol: string) => Pick<ModelParams, 'A' | 'k' | 'sigma'> = (symbol) =>
+    config.assets.find((a) => a.symbol === symbol)!.model,
 ): PortfolioSpec {
   const portfolio = config.portfolio ?? {};
   const assetsCfg = layout.configIndex.map((i) => config.assets[i]!);
-  const sigmas = assetsCfg.map((a) => a.model.sigma);
+  const sigmas = assetsCfg.map((a) => modelOf(a.symbol).sigma);
   const correlation =
     portfolio.correlation !== undefined
       ? subMatrix(portfolio.correlation, layout.configIndex)
@@ -77,8 +80,8 @@ export function portfolioSpecOf(
         const v = config.venues.find((x) => x.name === name)!;
         return {
           venue: name,
-          A: a.model.A,
-          k: a.model.k,
+          A: modelOf(a.symbol).A,
+          k: modelOf(a.symbol).k,
           makerFeeBps: v.kind === 'sim' ? v.makerFeeBps : 0,
           takerFeeBps: v.kind === 'sim' ? v.takerFeeBps : 0,
         };

@@ -209,7 +209,18 @@ export class Engine {
     legs.start();
     const assets = new Set(config.assets.map((a) => a.symbol));
     bus.subscribe({
-      onParams: (m) => models.applyParams(m),
+      onParams: (m) => {
+        models.applyParams(m);
+        // multi decides from the book's model: re-solve it with the models now in use
+        try {
+          legs.portfolio?.refreshModels((a) => models.currentParams(a));
+        } catch (e) {
+          log.error(
+            { err: (e as Error).message },
+            'portfolio re-solve after a params update failed',
+          );
+        }
+      },
       onControl: (m) => applyControl(m, { killSwitch: this.killSwitch, assets, log }),
     });
     this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log));

@@ -25,6 +25,16 @@ export interface EngineStatus {
     /** The acted-on regime's name, `null` for assets without regimes. */
     regime: string | null;
   }>;
+  /**
+   * The book as one portfolio: the deciding policy, `q' Sigma q` (quote currency^2 per second;
+   * `NaN` before quoting starts) and the P&L totals over every asset, quote currency.
+   */
+  portfolio: {
+    model: string;
+    risk: number;
+    realizedQuote: number;
+    unrealizedQuote: number;
+  };
   fills: number;
   ledgerQueued: number;
 }
@@ -70,6 +80,12 @@ export class StatusReporter {
       killed: k.global.size > 0,
       killReasons: [...k.global.entries()].map(([key, v]) => `${key}: ${v}`),
       assets,
+      portfolio: {
+        model: legs.portfolio?.model ?? 'independent',
+        risk: legs.portfolio?.risk() ?? Number.NaN,
+        realizedQuote: assets.reduce((s, a) => s + a.realizedQuote, 0),
+        unrealizedQuote: assets.reduce((s, a) => s + a.unrealizedQuote, 0),
+      },
       fills: book.fillsRecorded,
       ledgerQueued: book.queued,
     };

@@ -135,7 +135,10 @@ export class QuotingLegs {
           sessionStartMs,
           scheduler,
           resync$: leg.resync,
-          onDecision: (decision, state) => this.onDecision(leg, decision.reasons, state),
+          onDecision: (decision, state) => {
+            portfolio.afterGate(symbol, venueName, decision.reasons.length > 0);
+            this.onDecision(leg, decision.reasons, state);
+          },
           onRestart: (error: string) => {
             metrics.pipelineRestarts.inc({ asset: symbol, venue: venueName });
             log.error(

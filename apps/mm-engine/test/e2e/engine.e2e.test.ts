@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineConfig, parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
 import { createLogger } from '../../src/engine/logger.js';
+import { metricValue, until } from '../support/e2e.js';
 import { deletePrefix, requireRedis, uniquePrefix } from '../support/redis.js';
 
 /**
@@ -86,28 +87,6 @@ function memoryLogger() {
     },
   });
   return { logger: createLogger({ level: 'debug', destination }), lines };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const start = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    found = true;
-  }
-  return found ? sum : Number.NaN;
 }
 
 const quoting = (engine: Engine) =>

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineConfig, parseEngineConfig } from '../../src/config/engineConfigSchema.js';
 import { Engine } from '../../src/engine/Engine.js';
 import { createLogger } from '../../src/engine/logger.js';
+import { metricValue, until } from '../support/e2e.js';
 import { deletePrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/redis.js';
 
 /*
@@ -14,29 +15,6 @@ import { deletePrefix, REDIS_URL, requireRedis, uniquePrefix } from '../support/
  * time, the real Redis (a unique prefix), metrics on a free port. Waits are on events (polled
  * state), with generous timeouts for a loaded machine.
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const start = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-/** Sum of the samples of `name` whose labels include `labels` (NaN when none). */
-function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  let found = false;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    found = true;
-  }
-  return found ? sum : Number.NaN;
-}
 
 /** Error-level log lines (to check none was written) and every line's message and fields. */
 function errorLogger() {
@@ -189,6 +167,10 @@ describe('portfolio engine end to end', () => {
         60_000,
         '20 samples of ETH quotes while ETH is flat and BTC long',
       );
+      // the status shows the book as one portfolio: its policy and q' Sigma q > 0 while long BTC
+      const book = engine.status().portfolio;
+      expect(book.model).toBe(model);
+      if (btc().inventoryLots !== 0) expect(book.risk).toBeGreaterThan(0);
     } finally {
       await engine.stop('test');
     }

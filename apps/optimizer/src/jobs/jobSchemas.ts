@@ -185,6 +185,14 @@ export const gridSearchJobSchema = z
       .enum(['finite', 'stationary'], { error: 'expected "finite" or "stationary"' })
       .default('finite'),
     candidates: candidatesSchema.prefault({ kind: 'grid' }),
+    /**
+     * `exact`: expected objectives from the inventory chain (backward Kolmogorov, DESIGN 3.9),
+     * no noise; `montecarlo`: the seeded paths. Default: exact when every candidate is
+     * stationary (heuristic) and the market has no tick grid and judges fills at the pre-move mid.
+     */
+    scoring: z
+      .enum(['exact', 'montecarlo'], { error: 'expected "exact" or "montecarlo"' })
+      .optional(),
   })
   .superRefine((d, ctx) => {
     const steps = checkSteps(ctx, d.horizonSec, d.dtSec, ['dtSec']);
@@ -608,11 +616,13 @@ export interface GridCandidateResult {
   /** HJB objective per path: P&L - phi int q^2 dt - alpha q_T^2. */
   objective: MeanWithCi;
   pnl: MeanWithCi;
-  /** Time-weighted mean |inventory| (lots) and maker fills per path, averaged over paths. */
+  /** Time-weighted mean |inventory| (lots) and maker fills per path, averaged over paths (exact scoring: long-run mean |q| and trades x horizon from the stationary distribution). */
   meanAbsInventory: number;
   fills: number;
   /** Mean objective / exact's mean objective (1 for exact); null when exact's mean is <= 0. */
   share: RatioWithCi | null;
+  /** Exact scoring: the long-run objective rate (stationary distribution), per second; else null. */
+  exactRatePerSec: number | null;
 }
 
 /** The gap `1 - J(best of a type) / J(exact)` with its interval (from the share's). */
@@ -625,6 +635,9 @@ export interface PolicyGap {
 }
 
 export interface GridSearchResult {
+  /** How candidates were scored, and why (exact needs stationary policies and a plain market). */
+  scoring: 'exact' | 'montecarlo';
+  scoringReason: string;
   phiPerLot2Sec: number;
   paths: number;
   seed: number;

@@ -73,6 +73,8 @@ export interface ReportData {
   distributions?: readonly ReportDistribution[] | null;
   quotes?: ReportQuotes | null;
   comparison?: PolicyComparison | null;
+  /** The per-path objective as shown under its chart (default `P&L − ∫ φ q² dt`). */
+  objectiveFormula?: string;
   calibration?: ReportCalibration | null;
   /** Multi-asset runs: one inventory-vector chart per policy and one portfolio-risk chart. */
   portfolio?: readonly ReportPortfolioPath[] | null;

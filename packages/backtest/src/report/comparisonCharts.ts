@@ -63,13 +63,17 @@ export function barChart(
 }
 
 /** Mean HJB objective per policy with its interval. */
-export function objectiveChart(c: PolicyComparison, currency: string): string {
+export function objectiveChart(
+  c: PolicyComparison,
+  currency: string,
+  formula = 'P&L − ∫ φ q² dt',
+): string {
   return barChart(
     'objective',
     'Mean HJB objective per policy',
     c.policies.map((p) => ({ name: p.name, ci: p.objective.ci })),
     `objective (${currency} per path)`,
-    `Objective = P&L − ∫ φ q² dt per path; bars are means over paths, whiskers ${pct(c.level)} normal intervals.`,
+    `Objective = ${escapeHtml(formula)} per path; bars are means over paths, whiskers ${pct(c.level)} normal intervals.`,
   );
 }
 

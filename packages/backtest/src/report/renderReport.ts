@@ -89,7 +89,7 @@ export function renderReport(data: ReportData): string {
       '<section id="comparison"><h2>Policy comparison</h2>',
       comparisonTable(c, currency),
       '<div class="grid" style="margin-top:18px">',
-      objectiveChart(c, currency),
+      objectiveChart(c, currency, data.objectiveFormula),
       shareChart(c),
       '</div></section>',
     );

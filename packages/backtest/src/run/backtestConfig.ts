@@ -196,7 +196,7 @@ export function marketSpecOf(c: BacktestConfig): MarketSpec {
 }
 
 /** The policy specs of a config. */
-export function policySpecsOf(c: BacktestConfig): PolicySpec[] {
+export function policySpecsOf(c: Pick<BacktestConfig, 'policies'>): PolicySpec[] {
   return c.policies.map((p): PolicySpec => {
     if (p.type === 'symmetric') {
       const { halfSpread, ...rest } = p;
@@ -207,6 +207,9 @@ export function policySpecsOf(c: BacktestConfig): PolicySpec[] {
 }
 
 /** `phi` of a config: given, else `gamma sigma^2 / 2`. */
-export function phiOf(c: BacktestConfig): number {
+export function phiOf(c: {
+  objective: BacktestConfig['objective'];
+  market: { sigma: number };
+}): number {
   return c.objective.phi ?? ((c.objective.gamma ?? 0) * c.market.sigma ** 2) / 2;
 }

@@ -1,5 +1,6 @@
 import { ExtrapolatedIntegrator } from './extrapolatedIntegrator.js';
 import { type HjbProblem, terminalValues, validateHjbProblem } from './HjbProblem.js';
+import { isLinearExponential, LinearExponentialSolver } from './linear/linearExponentialSolver.js';
 import { projectTaker, TakerConstraint } from './projectTaker.js';
 import { type QuoteTable, quoteTableFromValues } from './QuoteTable.js';
 import { TridiagonalHjbSystem } from './tridiagonalHjbSystem.js';
@@ -15,6 +16,12 @@ export interface FiniteHorizonOptions {
   absTol?: number;
   /** Macro-step budget before giving up with an error (default 1 million). */
   maxSteps?: number;
+  /**
+   * `auto` (default): the linear w-space path for exponential fills without taker costs (DESIGN
+   * 3.4), the integrator otherwise and wherever the modal sum cannot be trusted; `integrator`:
+   * always the general integrator (e.g. to cross-check the linear path).
+   */
+  method?: 'auto' | 'integrator';
 }
 
 /** Quote tables on a time grid. */
@@ -26,9 +33,17 @@ export interface FiniteHorizonSolution {
   tables: QuoteTable[];
   /** The table at the latest output time `<= tSec` (t clamped to [0, T]). */
   at(tSec: number): QuoteTable;
-  /** Integrator work, for diagnostics. */
+  /** Integrator work, for diagnostics (0 on the linear path). */
   acceptedSteps: number;
   rejectedSteps: number;
+  /**
+   * `linear`: every table from one eigendecomposition of the w-space matrix; `integrator`: time
+   * stepping; `mixed`: the integrator for the times where the modal sum could not be trusted
+   * (short times to go with a steep terminal penalty, typically), the modes elsewhere.
+   */
+  method: 'linear' | 'integrator' | 'mixed';
+  /** Most eigenmodes one output time used (0 for the integrator). */
+  modes: number;
 }
 
 /**
@@ -48,28 +63,49 @@ export function solveFiniteHorizon(
   const { horizonSec } = options;
   const outputSteps = options.outputSteps ?? 1;
   validateHorizon(horizonSec, outputSteps);
+  const dt = horizonSec / outputSteps;
+  // Time to go of each output time t_j = j dt (j < outputSteps); t = T holds the terminal value.
+  const taus: number[] = [];
+  for (let j = 0; j < outputSteps; j++) taus.push(horizonSec - j * dt);
+  let modal: (Float64Array | null)[] | null = null;
+  let modes = 0;
+  if ((options.method ?? 'auto') === 'auto' && isLinearExponential(problem)) {
+    const linear = new LinearExponentialSolver(problem);
+    modal = linear.values(taus);
+    modes = linear.modeCount;
+  }
   const n = 2 * problem.qMax + 1;
   const h = terminalValues(problem);
   const taker = problem.taker;
   if (taker) projectTaker(h, taker);
-  const solver = new ExtrapolatedIntegrator(
-    new TridiagonalHjbSystem(problem, taker ? new TakerConstraint(taker, n) : undefined),
-    {
-      relTol: options.relTol ?? 1e-9,
-      absTol: options.absTol ?? 1e-9,
-      maxSteps: options.maxSteps ?? 1_000_000,
-      steadyGrowthShortcut: true,
-    },
-  );
+  let integrator: ExtrapolatedIntegrator | undefined;
+  let integratedTau = 0;
+  let integratedTables = 0;
   const timesSec = new Float64Array(outputSteps + 1);
   const tables: QuoteTable[] = new Array(outputSteps + 1);
-  const dt = horizonSec / outputSteps;
   tables[outputSteps] = quoteTableFromValues(problem, h.slice());
   timesSec[outputSteps] = horizonSec;
   for (let j = outputSteps - 1; j >= 0; j--) {
-    solver.advance(h, dt);
     timesSec[j] = j * dt;
+    const values = modal?.[j];
+    if (values) {
+      tables[j] = quoteTableFromValues(problem, values);
+      continue;
+    }
+    // The general integrator, from where it stopped (the terminal values at first).
+    integrator ??= new ExtrapolatedIntegrator(
+      new TridiagonalHjbSystem(problem, taker ? new TakerConstraint(taker, n) : undefined),
+      {
+        relTol: options.relTol ?? 1e-9,
+        absTol: options.absTol ?? 1e-9,
+        maxSteps: options.maxSteps ?? 1_000_000,
+        steadyGrowthShortcut: true,
+      },
+    );
+    integrator.advance(h, taus[j]! - integratedTau);
+    integratedTau = taus[j]!;
     tables[j] = quoteTableFromValues(problem, h.slice());
+    integratedTables++;
   }
   return {
     horizonSec,
@@ -79,8 +115,11 @@ export function solveFiniteHorizon(
       const j = Math.min(outputSteps, Math.max(0, Math.floor((tSec / horizonSec) * outputSteps)));
       return tables[j]!;
     },
-    acceptedSteps: solver.accepted,
-    rejectedSteps: solver.rejected,
+    acceptedSteps: integrator?.accepted ?? 0,
+    rejectedSteps: integrator?.rejected ?? 0,
+    method:
+      integratedTables === 0 ? 'linear' : integratedTables === outputSteps ? 'integrator' : 'mixed',
+    modes: integratedTables === outputSteps ? 0 : modes,
   };
 }
 

@@ -4,13 +4,23 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { glftProblem } from '../../src/models/glftProblem.js';
+import { ExactPolicy } from '../../src/policy/exactPolicy.js';
 import {
   type BoundaryInput,
   createBoundaryInput,
   createQuoteSlots,
   placeQuotes,
 } from '../../src/portfolio/boundary.js';
-import type { PortfolioTaker, PortfolioVenueQuotes } from '../../src/portfolio/PortfolioSpec.js';
+import { IndependentPolicy } from '../../src/portfolio/IndependentPolicy.js';
+import { MultiPolicy } from '../../src/portfolio/MultiPolicy.js';
+import type {
+  PortfolioSpec,
+  PortfolioState,
+  PortfolioTaker,
+  PortfolioVenueQuotes,
+} from '../../src/portfolio/PortfolioSpec.js';
+import { solvePortfolio } from '../../src/portfolio/portfolioSolution.js';
 import { ceilToTick, floorToTick, roundSizeLots, tickPrice } from '../../src/portfolio/ticks.js';
 
 function place(over: Partial<BoundaryInput>) {
@@ -175,6 +185,136 @@ describe('boundary: properties', () => {
         }
       }),
       { seed: 10, numRuns: 2000 },
+    );
+  });
+});
+
+describe('boundary through the policies: the issue-10 BTC model', () => {
+  // config/default.yaml's old BTC model: sigma 6, A 0.5, k 0.111, gamma 0.002 per (price x lot),
+  // qMax 10: `mm solve` gives a bid depth of -0.85 at q = -8 (the optimal bid above the mid).
+  const problem = glftProblem({
+    sigmaPerSqrtSec: 6,
+    aPerSec: 0.5,
+    kPerPrice: 0.111,
+    gamma: 0.002,
+    qMax: 10,
+  });
+  const spec: PortfolioSpec = {
+    assets: [
+      {
+        symbol: 'BTC',
+        lotSizeBase: 1,
+        quoteSizeLots: 1,
+        qMaxLots: 10,
+        tickSize: 0.1,
+        venues: [{ venue: 'sim', A: 0.5, k: 0.111, makerFeeBps: 0, takerFeeBps: 0 }],
+      },
+    ],
+    venues: ['sim'],
+    gammaPerQuote: 0.002,
+    covariance: [[36]],
+    hedging: { enabled: false, maxLotsPerSec: 1 },
+  };
+  const at = (q: number): PortfolioState => ({
+    tSec: 0,
+    assets: [
+      {
+        inventoryLots: q,
+        midPrice: 60_000,
+        driftPerSec: 0,
+        sigmaPerSqrtSec: 6,
+        venues: [
+          { inventoryLots: q, bestBid: 59_999.9, bestAsk: 60_000.1, tickSize: 0.1, lotSizeBase: 1 },
+        ],
+      },
+    ],
+  });
+
+  it('independent (exact, no taker control): the crossing bid rests one tick under the ask at every q < 0', () => {
+    const exact = new ExactPolicy({ problemFor: () => problem, quantum: { midRelative: 0 } });
+    const policy = new IndependentPolicy(spec, [exact]);
+    const control = exact.decide({
+      inventoryLots: -8,
+      midPrice: 60_000,
+      marketSpreadPrice: 0.2,
+      imbalance: 0.5,
+      driftPerSec: 0,
+      tSec: 0,
+    });
+    expect(control.bidDeltaPrice).toBeLessThan(0); // the defect: above the mid
+    for (let q = -10; q < 0; q++) {
+      const bid = policy.decide(at(q)).quotes[0]![0]!.bid;
+      expect(bid).not.toBeNull();
+      expect(bid!.price).toBeLessThan(60_000.1);
+    }
+    expect(policy.decide(at(-8)).quotes[0]![0]!.bid).toEqual({
+      price: 60_000,
+      sizeLots: 1,
+      clamped: true,
+    });
+  });
+
+  it('multi (quadratic value, taker control): at -10 the crossing bid is a taker buy at the ask', () => {
+    const d = new MultiPolicy(solvePortfolio(spec)).decide(at(-10));
+    const bid = d.quotes[0]![0]!.bid;
+    const taken = d.takers.some((t) => t.side === 'buy' && t.reason === 'boundary');
+    expect(bid !== null || taken).toBe(true);
+    if (bid) expect(bid.price).toBeLessThan(60_000.1);
+  });
+
+  it('property: no rested quote crosses or locks, the reducing side rests or is taken (multi, 3 assets)', () => {
+    const s3: PortfolioSpec = {
+      ...spec,
+      assets: ['X', 'Y', 'Z'].map((symbol) => ({ ...spec.assets[0]!, symbol })),
+      covariance: [
+        [36, 30, 28],
+        [30, 36, 29],
+        [28, 29, 36],
+      ],
+      hedging: { enabled: true, maxLotsPerSec: 1 },
+    };
+    const policy = new MultiPolicy(solvePortfolio(s3));
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -10, max: 10 }), { minLength: 3, maxLength: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        (qs, spreadTicks) => {
+          const state: PortfolioState = {
+            tSec: 0,
+            assets: qs.map((q) => ({
+              inventoryLots: q,
+              midPrice: 60_000,
+              driftPerSec: 0,
+              sigmaPerSqrtSec: 6,
+              venues: [
+                {
+                  inventoryLots: q,
+                  bestBid: 60_000 - spreadTicks * 0.05,
+                  bestAsk: 60_000 + spreadTicks * 0.05,
+                  tickSize: 0.1,
+                  lotSizeBase: 1,
+                },
+              ],
+            })),
+          };
+          const d = policy.decide(state);
+          qs.forEach((q, i) => {
+            const v = state.assets[i]!.venues[0]!;
+            const { bid, ask } = d.quotes[i]![0]!;
+            if (bid) expect(bid.price).toBeLessThan(v.bestAsk);
+            if (ask) expect(ask.price).toBeGreaterThan(v.bestBid);
+            const took = (side: string) =>
+              d.takers.some(
+                (t) => t.assetIndex === i && t.side === side && t.reason === 'boundary',
+              );
+            if (q < 0) expect(bid !== null || took('buy')).toBe(true);
+            if (q > 0) expect(ask !== null || took('sell')).toBe(true);
+            if (q >= 10) expect(bid).toBeNull();
+            if (q <= -10) expect(ask).toBeNull();
+          });
+        },
+      ),
+      { seed: 12, numRuns: 400 },
     );
   });
 });

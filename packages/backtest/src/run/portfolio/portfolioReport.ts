@@ -22,6 +22,7 @@ export function portfolioReport(
     })),
     quotes: null,
     comparison: run.comparison,
+    objectiveFormula: 'P&L − (γ/2) ∫ q′Σq dt (q in asset units)',
     calibration: null,
     portfolio: reps.map((r) => ({
       name: r.name,
@@ -31,7 +32,7 @@ export function portfolioReport(
       risk: r.risk,
     })),
     notes: [
-      "Objective per path: P&L - (gamma/2) * integral of q' Sigma q dt (q in asset units); intervals of differences are paired against the first policy. The Paths section's inventory chart shows the sum over assets of |q| (lots); the Portfolio section shows each asset's inventory.",
+      "Objective per path: P&L - (gamma/2) * integral of q' Sigma q dt (q in asset units); intervals of differences are paired against the first policy. The mean and max |q| columns and the Paths section's inventory chart use the sum over assets of |q| (lots); the Portfolio section shows each asset's inventory.",
     ],
   };
 }
