@@ -1,8 +1,13 @@
 import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  type BusKey,
   type ControlMessage,
+  createCodec,
   displayUrl,
   ENVELOPE_VERSION,
-  encode,
+  loadBusKey,
+  redactSecretsOf,
   STREAM_FIELD,
   streamNames,
 } from '@mm/contracts';
@@ -26,7 +31,9 @@ const CONTROL_STREAM_LENGTH = 10_000;
 /** The kill-switch key the engine polls: any value holds every asset's quotes pulled. */
 export const killKey = (prefix: string) => `mm:${prefix}:kill`;
 
-async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
+async function target(
+  flags: KillFlags,
+): Promise<{ url: string; prefix: string; key: BusKey | null }> {
   if (flags.config !== undefined) {
     const { loadEngineConfig } = await import('@mm/config');
     const config = await loadEngineConfig(flags.config);
@@ -35,9 +42,17 @@ async function target(flags: KillFlags): Promise<{ url: string; prefix: string }
         `option "--asset": '${flags.asset}' is not an asset of this config (${config.assets.map((a) => a.symbol).join(', ')})`,
       );
     }
-    return { url: flags.redis ?? config.redis.url, prefix: flags.prefix ?? config.redis.prefix };
+    return {
+      url: flags.redis ?? config.redis.url,
+      prefix: flags.prefix ?? config.redis.prefix,
+      key: await loadBusKey({ file: config.redis.busKeyFile }),
+    };
   }
-  return { url: flags.redis ?? DEFAULT_REDIS, prefix: flags.prefix ?? DEFAULT_PREFIX };
+  return {
+    url: flags.redis ?? DEFAULT_REDIS,
+    prefix: flags.prefix ?? DEFAULT_PREFIX,
+    key: await loadBusKey({}),
+  };
 }
 
 /**
@@ -45,10 +60,16 @@ async function target(flags: KillFlags): Promise<{ url: string; prefix: string }
  * read within 250 ms) plus a control message (immediate); an asset's switch is a control message.
  */
 async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<void> {
-  let where: { url: string; prefix: string };
+  let where: { url: string; prefix: string; key: BusKey | null };
   try {
     where = await target(flags);
     streamNames(where.prefix);
+    // A kill needs no key (anyone may stop quoting); only a key holder may start it again.
+    if (command === 'resume' && where.key === null) {
+      throw new Error(
+        `a resume must be signed with the bus key: set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD} in --config) to the engine's key`,
+      );
+    }
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const message = flags.config === undefined ? detail : withFile(flags.config, detail);
@@ -68,7 +89,7 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
       reason,
     },
   };
-  const encoded = encode(message);
+  const encoded = createCodec(undefined, { key: where.key }).encode(message);
   if (!encoded.ok) {
     process.stderr.write(`mm ${command}: ${encoded.error.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
@@ -83,8 +104,18 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     protocol: 2,
   });
   redis.on('error', () => {});
+  const url = displayUrl(where.url);
   try {
     await redis.connect();
+  } catch (e) {
+    process.stderr.write(
+      `mm ${command}: Redis at ${url} unreachable (${redactSecretsOf(e instanceof Error ? e.message : String(e), where.url)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+    );
+    process.exitCode = 1;
+    redis.disconnect();
+    return;
+  }
+  try {
     if (flags.asset === undefined) {
       if (command === 'kill') await redis.set(killKey(where.prefix), reason);
       else await redis.del(killKey(where.prefix));
@@ -99,11 +130,13 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
       encoded.raw,
     );
     process.stdout.write(
-      `mm ${command}: ${flags.asset ?? 'every asset'} on ${displayUrl(where.url)} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
+      `mm ${command}: ${flags.asset ?? 'every asset'} on ${url} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
     );
   } catch (e) {
+    // Reached but refused: an ACL without the right, a key of the wrong type, an exhausted
+    // stream ID. Not "unreachable": the operator must fix Redis, not the network.
     process.stderr.write(
-      `mm ${command}: Redis at ${displayUrl(where.url)} unreachable (${e instanceof Error ? e.message : String(e)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+      `mm ${command}: Redis at ${url} refused the ${command}: ${redactSecretsOf(e instanceof Error ? e.message : String(e), where.url)}\n`,
     );
     process.exitCode = 1;
   } finally {

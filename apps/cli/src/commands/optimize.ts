@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { displayUrl } from '@mm/contracts';
+import { displayUrl, redactSecretsOf } from '@mm/contracts';
 import type { JobOutcome, JobType, OptimizerQueues, ProgressView } from '@mm/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -91,7 +91,7 @@ export async function checkRedis(url: string): Promise<void> {
   } catch (e) {
     const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
     throw new Error(
-      `Redis at ${displayUrl(url)} unreachable (${why}); the optimizer's queues live there`,
+      `Redis at ${displayUrl(url)} unreachable (${redactSecretsOf(why, url)}); the optimizer's queues live there`,
     );
   } finally {
     redis.disconnect();

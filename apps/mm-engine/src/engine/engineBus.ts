@@ -1,5 +1,8 @@
 import type { RedisConfig } from '@mm/config';
 import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  type BusKey,
   type Subscription as BusSubscription,
   connectTransport,
   displayUrl,
@@ -21,6 +24,8 @@ export interface EngineBusOptions {
   redis: RedisConfig;
   /** Use this transport instead of connecting to `redis` (it is closed on `close`). */
   transport?: Transport;
+  /** Signs what is published, checks what is received (see `EngineDeps.busKey`). */
+  busKey: BusKey;
   metrics: EngineMetrics;
   log: Logger;
 }
@@ -45,8 +50,21 @@ export class EngineBus {
 
   static async connect(options: EngineBusOptions): Promise<EngineBus> {
     const { redis, metrics, log } = options;
-    const onReject = (e: { stream: string; direction: string; error: Error }) => {
+    let toldHowToSign = false;
+    const onReject = (e: {
+      stream: string;
+      direction: string;
+      error: Error & { code?: string };
+    }) => {
       metrics.busRejected.inc({ stream: e.stream, direction: e.direction });
+      const unsigned = e.error.code === 'UNSIGNED' || e.error.code === 'BAD_SIGNATURE';
+      if (unsigned && options.busKey.origin === 'ephemeral' && !toldHowToSign) {
+        toldHowToSign = true;
+        log.warn(
+          { stream: e.stream },
+          `${e.stream}: a message not signed with this engine's key was rejected: it has no bus key, so it accepts params and control (other than a kill) only from its own process; set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD}) to the same key here, in the optimizer and for mm kill/resume`,
+        );
+      }
       log.warn(
         { stream: e.stream, direction: e.direction, err: e.error.message },
         'bus message rejected',
@@ -61,6 +79,8 @@ export class EngineBus {
         prefix: redis.prefix,
         timeoutMs: redis.connectTimeoutMs,
         onReject,
+        key: options.busKey,
+        required: redis.required === true,
       });
       transport = connected.transport;
       if (connected.kind === 'in-process') {
