@@ -70,6 +70,7 @@ describe('calibration loop: engine -> Redis -> calibrate -> solve -> Redis -> en
       optimizer = await Optimizer.start(optimizerConfigFor(prefix), {
         logger: optLog.logger,
         engineConfig,
+        busKey: engine.busKey, // one deployment, one key
       });
       await enqueueJob(optimizer.queues, 'calibrate', {
         prefix,

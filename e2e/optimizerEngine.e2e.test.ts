@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decode, ENVELOPE_VERSION, STREAM_FIELD } from '@mm/contracts';
+import { BusKey, createCodec, ENVELOPE_VERSION, STREAM_FIELD } from '@mm/contracts';
 import { Engine } from '@mm/engine';
 import { enqueueJob, Optimizer, waitForJob } from '@mm/optimizer';
 import type { Redis } from 'ioredis';
@@ -47,17 +47,22 @@ describe('optimizer -> engine parameter updates (real Redis, running engine)', (
   const engineLog = memoryLogger('info');
   const optimizerLog = memoryLogger('info');
 
+  // The deployment's bus key, held by the engine and the optimizer (MM_BUS_KEY in production).
+  const busKey = BusKey.fromText('optimizer-integration-test-key-0123456789', 'test');
+  const { decode } = createCodec(undefined, { key: busKey });
+
   beforeAll(async () => {
     redis = await requireRedis();
     prefix = uniquePrefix();
     dir = await mkdtemp(join(tmpdir(), 'mm-optimizer-it-'));
     const engineConfig = engineConfigFor(prefix, dir);
-    engine = await Engine.start(engineConfig, { logger: engineLog.logger });
+    engine = await Engine.start(engineConfig, { logger: engineLog.logger, busKey });
     optimizer = await Optimizer.start(
       optimizerConfigFor(prefix, { workers: { types: ['solve'] } }),
       {
         logger: optimizerLog.logger,
         engineConfig,
+        busKey,
       },
     );
   }, 20_000);
@@ -133,8 +138,13 @@ describe('optimizer -> engine parameter updates (real Redis, running engine)', (
   it('rejects stale updates and drops non-finite or out-of-bounds ones at the bus', async () => {
     const stream = `mm:${prefix}:params`;
     const rejectedBefore = await updates('rejected');
-    const message = (validUntil: number, A: number | string) =>
+    const body = (validUntil: number, A: number | string) =>
       `{"v":${ENVELOPE_VERSION},"type":"params","ts":${Date.now()},"source":"test","payload":{"assets":[{"asset":"BTC","sigma":0.5,"A":${A},"k":2,"gamma":0.1,"qMax":4}],"validUntil":${validUntil}}}`;
+    // signed with the deployment's key, as the optimizer does (the wire form of envelope v2)
+    const message = (validUntil: number, A: number | string) => {
+      const text = body(validUntil, A);
+      return JSON.stringify({ v: ENVELOPE_VERSION, body: text, sig: busKey.sign(text) });
+    };
     // stale: valid until a second ago
     await redis.xadd(stream, '*', STREAM_FIELD, message(Date.now() - 1000, 1.1));
     await until(
@@ -158,5 +168,20 @@ describe('optimizer -> engine parameter updates (real Redis, running engine)', (
     await redis.xadd(stream, '*', STREAM_FIELD, message(Date.now() + 60_000, 1e9));
     await until(async () => (await bus()) === busBefore + 2, 10_000, 'the bus to drop both');
     expect(await updates('rejected')).toBe(rejectedBefore + 1);
+    // plausible but unsigned, or signed with another key: dropped at the bus too, and counted
+    const plausible = body(Date.now() + 60_000, 1.1);
+    const otherKey = BusKey.fromText('not-the-deployment-key-0123456789', 'attacker');
+    await redis.xadd(stream, '*', STREAM_FIELD, JSON.stringify({ v: 2, body: plausible }));
+    await redis.xadd(
+      stream,
+      '*',
+      STREAM_FIELD,
+      JSON.stringify({ v: 2, body: plausible, sig: otherKey.sign(plausible) }),
+    );
+    // the v1 form (no signature at all) is refused as an old version
+    await redis.xadd(stream, '*', STREAM_FIELD, plausible.replace('"v":2', '"v":1'));
+    await until(async () => (await bus()) === busBefore + 5, 10_000, 'the bus to drop all three');
+    expect(await updates('rejected')).toBe(rejectedBefore + 1);
+    expect(await updates('applied')).toBe(1);
   }, 30_000);
 });

@@ -23,7 +23,7 @@ describe('solve job -> engine params check', () => {
     const r = await runJob('solve', { assets }, { progress: () => {}, nowMs: NOW_MS });
     expect(r.models.every((m) => m.valid)).toBe(true);
     const message: ParamsMessage = {
-      v: 1,
+      v: 2,
       type: 'params',
       ts: NOW_MS,
       source: 'optimizer',

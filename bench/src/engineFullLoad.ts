@@ -114,7 +114,7 @@ export function fullEngineConfig(
       staleDataTimeoutMs: 1000,
       priceBandBps: 100,
     },
-    redis: { url: 'redis://127.0.0.1:1', prefix, connectTimeoutMs: 200 },
+    redis: { url: 'redis://127.0.0.1:1', prefix, connectTimeoutMs: 200, required: false },
     metrics: { enabled: false },
     ledger: { dir: ledgerDir },
   });

@@ -12,6 +12,7 @@ import {
 } from '../src/dashboardQueries.js';
 import { GRID_WIDTH, PROMETHEUS } from '../src/dashboards/common.js';
 import { DASHBOARDS } from '../src/dashboards/index.js';
+import { UNITS, unitOfExpressions, unitOfMetric } from '../src/dashboards/units.js';
 import { formatJson } from '../src/formatJson.js';
 import { DASHBOARDS_DIR, renderDashboards } from '../src/generateDashboards.js';
 import {
@@ -19,6 +20,16 @@ import {
   knownSeriesNames,
   optimizerSeriesNames,
 } from './support/metricCatalog.js';
+
+/** A table column's title: the `organize` transformation's rename of `Value #<refId>`. */
+function columnName(panel: Json, refId: string): string | undefined {
+  const transformations = (panel.transformations ?? []) as {
+    id: string;
+    options: { renameByName?: Record<string, string> };
+  }[];
+  const organize = transformations.find((t) => t.id === 'organize');
+  return organize?.options.renameByName?.[`Value #${refId}`];
+}
 
 /** What each dashboard must hold: uid, title, variables and panel titles in order (rows too). */
 const EXPECTED = {
@@ -136,6 +147,29 @@ describe('generated dashboards', () => {
     for (const [name, text] of rendered) expect(files.get(name), name).toBe(text);
   });
 
+  it('take units from metric names, and refuse a panel mixing units', () => {
+    expect(unitOfMetric('mm_pnl_realized_quote')).toBe(UNITS.quote);
+    expect(unitOfMetric('mm_inventory_lots')).toBe(UNITS.lots);
+    expect(unitOfMetric('mm_quote_spread_bps')).toBe(UNITS.bps);
+    expect(unitOfMetric('mm_volatility_quote_per_sqrt_second')).toBe(UNITS.volatility);
+    expect(unitOfMetric('mm_fills_total')).toBeUndefined();
+    expect(() => unitOfExpressions(['mm_inventory_lots + mm_pnl_realized_quote'], 'p')).toThrow(
+      /p: metrics of different units/,
+    );
+  });
+
+  it('show per-asset kills next to the global kill switch', () => {
+    const health = DASHBOARDS.find(
+      (d) => d.file === 'engine-health.json',
+    )!.build() as unknown as Json;
+    const kill = dashboardPanels(health).find((p) => p.title === 'Kill switch')!;
+    const exprs = (kill.targets as { expr: string }[]).map((t) => t.expr);
+    expect(exprs).toEqual([
+      'max(mm_kill_switch_state)',
+      'max by (asset) (mm_kill_switch_asset_state{asset=~"$asset"})',
+    ]);
+  });
+
   it('are the four expected dashboards with their uids, titles, variables and panels', () => {
     expect(DASHBOARDS.map((d) => d.file).sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const d of DASHBOARDS) {
@@ -160,6 +194,33 @@ describe('generated dashboards', () => {
     '%s is valid Grafana JSON',
     (_file, d) => {
       const json = JSON.parse(formatJson(d.build())) as Json;
+
+      it('shows a unit on every money, price and size panel (and table column)', () => {
+        const missing: string[] = [];
+        for (const panel of dashboardPanels(json)) {
+          const targets = (panel.targets ?? []) as { expr: string; refId: string }[];
+          const field = (panel.fieldConfig ?? {}) as {
+            defaults?: { unit?: string };
+            overrides?: {
+              matcher: { options: string };
+              properties: { id: string; value: string }[];
+            }[];
+          };
+          targets.forEach((t) => {
+            const expected = unitOfExpressions([t.expr], String(panel.title));
+            if (expected === undefined) return;
+            const shown =
+              panel.type === 'table'
+                ? field.overrides
+                    ?.find((o) => o.matcher.options === columnName(panel, t.refId))
+                    ?.properties.find((p) => p.id === 'unit')?.value
+                : field.defaults?.unit;
+            if (shown !== expected)
+              missing.push(`'${String(panel.title)}' ${t.expr}: ${shown} instead of ${expected}`);
+          });
+        }
+        expect(missing).toEqual([]);
+      });
 
       it('has the dashboard fields Grafana needs', () => {
         expect(json.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);

@@ -196,16 +196,20 @@ async function testPrometheusConfig(targets: Record<string, string>): Promise<st
   return stringify(config);
 }
 
-/** A params message as the optimizer publishes it (`@mm/contracts`' envelope, version 1). */
-function paramsMessage(assets: object[]): string {
+/**
+ * A params message as the optimizer publishes it (`@mm/contracts`' envelope, version 2: the
+ * message as a JSON string, signed with the engine's bus key).
+ */
+function paramsMessage(assets: object[], key: { sign(body: string): string }): string {
   const now = Date.now();
-  return JSON.stringify({
-    v: 1,
+  const body = JSON.stringify({
+    v: 2,
     type: 'params',
     ts: now,
     source: 'infra-test',
     payload: { assets, validUntil: now + 60_000 },
   });
+  return JSON.stringify({ v: 2, body, sig: key.sign(body) });
 }
 
 /** `label=~"$var"` selectors of an expression: the metric must carry that label. */
@@ -264,6 +268,7 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
     optimizer = await Optimizer.start(optimizerConfig(prefix, engineConfigFile), {
       logger: logger('optimizer', 'warn'),
       engineConfig,
+      busKey: engine.busKey, // one deployment, one key
     });
     stopTrickle = backtestTrickle(optimizer, BACKTEST_EVERY_MS, trickleErrors);
 
@@ -280,8 +285,8 @@ describe.skipIf(!installed && !process.env.CI)('dashboards against a real Promet
     // and one message that fails validation.
     const params = `mm:${prefix}:params`;
     const sol = { asset: 'SOL', sigma: 0.015, k: 44, gamma: 1.6, qMax: 4 };
-    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 8000 }]));
-    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 9 }]));
+    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 8000 }], engine.busKey));
+    await redis.xadd(params, '*', 'm', paramsMessage([{ ...sol, A: 9 }], engine.busKey));
     await redis.xadd(params, '*', 'm', '{"v":1,"type":"params","payload":"garbage"}');
 
     // Failing jobs. Bad data added behind enqueueJob's back (as by an older producer): the

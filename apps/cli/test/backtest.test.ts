@@ -132,7 +132,9 @@ describe('mm backtest', { timeout: 60_000 }, () => {
     writeFileSync(field, toYaml(c));
     const f = mm('--config', field);
     expect(f.code).toBe(2);
-    expect(f.stderr).toMatch(/field "market\.sigma": expected a finite number > 0/);
+    expect(f.stderr).toMatch(
+      /field "market\.sigma": expected a finite number in \(0, 1000000000\]/,
+    );
   });
 
   it('runs the default comparison example (exact, closedForm, grid, heuristic)', () => {
@@ -158,9 +160,30 @@ describe('mm backtest', { timeout: 60_000 }, () => {
     [
       'wrong type',
       (c) => (c.market.sigma = 'two'),
-      /^mm backtest: field "market\.sigma": expected a finite number > 0/,
+      /^mm backtest: field "market\.sigma": expected a finite number in \(0, 1000000000\]/,
+    ],
+    // huge values: refused naming the config field (not an internal name such as phiPerLot2Sec)
+    [
+      'sigma 1e300',
+      (c) => (c.market.sigma = 1e300),
+      /^mm backtest: field "market\.sigma": expected a finite number in \(0, 1000000000\]/,
+    ],
+    [
+      'gamma 1e300',
+      (c) => (c.objective.gamma = 1e300),
+      /^mm backtest: field "objective\.gamma": expected a finite number in \(0, 1000000000\]/,
+    ],
+    [
+      'one path (no standard deviation)',
+      (c) => (c.run.paths = 1),
+      /^mm backtest: field "run\.paths": expected an integer in \[2, 1000000\]/,
     ],
     ['negative', (c) => (c.run.dt = -1), /field "run\.dt": expected a finite number > 0/],
+    [
+      'years of CPU (paths 1e6, T 1e4, dt 1e-3)',
+      (c) => Object.assign(c.run, { paths: 1e6, T: 1e4, dt: 1e-3 }),
+      /^mm backtest: run\.paths: policies x paths x steps = 2 x 10 x 10000000 = 2\.00e\+8 simulated steps, above the limit 5e\+7 .*or add --force\n$/,
+    ],
     [
       'unknown policy',
       (c) => (c.policies[1].type = 'magic'),
@@ -180,6 +203,43 @@ describe('mm backtest', { timeout: 60_000 }, () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
 
+  it('--paths above the work limit is refused before the run, and runs with --force', () => {
+    const refused = mm('--config', asExample, '--paths', '200000', '--json');
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      /^mm backtest: run\.paths: .* 2 x 200000 x 200 = 8\.00e\+7 .*--force$/m,
+    );
+    // the same check, just under the limit, passes; --force lifts it (a small overshoot runs)
+    const forced = mm('--config', asExample, '--paths', '10', '--json', '--force');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(mm('--config', asExample, '--paths', '1').stderr).toMatch(
+      /option "--paths": expected an integer in \[2, 1000000\]/,
+    );
+  });
+
+  it('--report at a directory or under a file fails at once, before the run', () => {
+    const file = join(dir, 'plain.txt');
+    writeFileSync(file, 'x');
+    for (const [path, why] of [
+      [dir, 'is a directory'],
+      [join(file, 'r.html'), 'a parent is not a directory'],
+    ] as const) {
+      const r = mm('--config', asExample, '--paths', '100000', '--force', '--report', path);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd()).toBe(
+        `mm backtest: option "--report": cannot write ${path} (${why})`,
+      );
+    }
+  });
+
+  it('--json never writes a null standard deviation (two paths at least)', () => {
+    const r = mm('--config', asExample, '--paths', '2', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/"std":/);
+    expect(r.stdout).not.toMatch(/"std":null/);
+  });
   it('runs a portfolio (multi-asset) config: objective, portfolioRisk and assets per policy', () => {
     const example = resolve(root, 'examples/portfolio-3-assets.json');
     const r = mm('--config', example, '--paths', '4', '--json');

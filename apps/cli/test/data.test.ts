@@ -88,6 +88,22 @@ describe('mm data', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 60_000);
 
+  it('an output that cannot be written: exit 2 naming it', async () => {
+    const out = join(dir, 'no-such-dir', 'x.mmb');
+    const r = await mm(
+      'data',
+      'import',
+      '--format',
+      'hyperliquid',
+      '--input',
+      hyperliquid,
+      '--output',
+      out,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${out}: cannot write`);
+  }, 60_000);
+
   it('an unknown format: exit 2 naming the option', async () => {
     const r = await mm(
       'data',

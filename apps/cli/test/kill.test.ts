@@ -124,7 +124,12 @@ describe.concurrent('mm kill / mm resume on a running engine', {
 
       // both commands went through the control stream, from the CLI
       const entries = await redis.xrange(`mm:${cfg.prefix}:control`, '-', '+');
-      const sent = entries.map(([, fields]) => JSON.parse(fields[1]!) as Record<string, unknown>);
+      // envelope v2: the message is the signed `body`; the kill is signed too (the CLI has the key)
+      const wire = entries.map(
+        ([, fields]) => JSON.parse(fields[1]!) as { body: string; sig?: string },
+      );
+      expect(wire.every((w) => typeof w.sig === 'string')).toBe(true);
+      const sent = wire.map((w) => JSON.parse(w.body) as Record<string, unknown>);
       expect(
         sent.map((m) => [m.type, m.source, (m.payload as { command: string }).command]),
       ).toEqual([
@@ -158,6 +163,8 @@ describe.concurrent('mm kill / mm resume on a running engine', {
         'BTC pulled while the others quote',
         (b) => !b.killed && pulled(b, 'BTC') && (quoted(b, 'ETH') || quoted(b, 'SOL')),
       );
+      // Prometheus: BTC's own kill is engaged, the others' and the global switch are not.
+      expect(await killGauges(p)).toEqual({ global: 0, BTC: 1, ETH: 0, SOL: 0 });
       const held = p.logs().filter((l) => l.msg === 'kill switch held');
       expect(held.some((l) => (l.assets as Record<string, string>).BTC === 'btc only')).toBe(true);
       expect(held.every((l) => Object.keys(l.global as object).length === 0)).toBe(true);
@@ -174,6 +181,7 @@ describe.concurrent('mm kill / mm resume on a running engine', {
         /^mm resume: BTC on /,
       );
       await statusAfter(p, from, 'BTC quoted again', (b) => !b.killed && quoted(b, 'BTC'));
+      expect(await killGauges(p)).toEqual({ global: 0, BTC: 0, ETH: 0, SOL: 0 });
     } finally {
       redis.disconnect();
     }
@@ -197,6 +205,42 @@ describe.concurrent('mm kill / mm resume on a running engine', {
     await stopGracefully(expect, p);
   });
 
+  it('an engine without a bus key: an unsigned kill holds; a resume it cannot verify is rejected, and it says once how to set the key', async ({
+    expect,
+  }) => {
+    const cfg = env.fastConfig();
+    const noKey = { MM_BUS_KEY: '' };
+    const p = env.spawn(['run', '--config', cfg.path, '--status-every', '0.25'], noKey);
+    await quoting(p);
+    let from = p.stdout.length;
+    // anyone may stop quoting: mm kill without a key
+    const kill = await env.run(['kill', '--config', cfg.path, '--asset', 'BTC'], undefined, noKey);
+    expect(kill.code, kill.stderr).toBe(0);
+    await statusAfter(p, from, 'BTC pulled', (b) => pulled(b, 'BTC'));
+    // a resume signed with a key this engine does not have (twice): rejected, the hint said once
+    for (let i = 0; i < 2; i++) {
+      const r = await env.run(['resume', '--config', cfg.path, '--asset', 'BTC']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const rejected = () =>
+      p
+        .logs()
+        .filter((l) => l.msg === 'bus message rejected' && String(l.stream).endsWith(':control'));
+    await p.waitFor('both resumes rejected', () => rejected().length >= 2);
+    expect(
+      rejected().every((l) => /BAD_SIGNATURE|does not match the bus key/.test(String(l.err))),
+    ).toBe(true);
+    const hints = p.logs().filter((l) => String(l.msg).includes('it has no bus key'));
+    expect(hints).toHaveLength(1);
+    expect(String(hints[0]!.msg)).toMatch(/set MM_BUS_KEY \(or redis\.busKeyFile\)/);
+    // still pulled after both were handled
+    from = p.stdout.length;
+    await statusAfter(p, from, 'a later table', (b) => b.rows.length > 0);
+    expect(p.statusBlocks(from).every((b) => pulled(b, 'BTC'))).toBe(true);
+    expect(p.logs().some((l) => l.msg === 'control command' && l.command === 'resume')).toBe(false);
+    await stopGracefully(expect, p);
+  });
+
   // The engine reads the kill key before its pipelines start (not only at the 250 ms poll).
   it('an engine started while the kill key is set places no order', async ({ expect }) => {
     const cfg = env.fastConfig();
@@ -213,6 +257,21 @@ describe.concurrent('mm kill / mm resume on a running engine', {
     }
   });
 });
+
+/**
+ * `mm_kill_switch_state` and each asset's `mm_kill_switch_asset_state{asset}`, scraped from the
+ * engine's metrics URL (printed on its start line).
+ */
+async function killGauges(p: { stdout: string }): Promise<Record<string, number>> {
+  const url = /metrics (http:\/\/\S+\/metrics)\./.exec(p.stdout)?.[1];
+  if (url === undefined) throw new Error(`no metrics URL in: ${p.stdout.slice(0, 300)}`);
+  const text = await (await fetch(url)).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^mm_kill_switch_state (\S+)$/gm)) out.global = Number(m[1]);
+  for (const m of text.matchAll(/^mm_kill_switch_asset_state\{asset="([^"]+)"\} (\S+)$/gm))
+    out[m[1]!] = Number(m[2]);
+  return out;
+}
 
 describe.concurrent('mm kill / mm resume errors', { timeout: ENGINE_TEST_TIMEOUT_MS }, () => {
   it('Redis unreachable: exit 1 with one clear line', async ({ expect }) => {
@@ -236,17 +295,43 @@ describe.concurrent('mm kill / mm resume errors', { timeout: ENGINE_TEST_TIMEOUT
     }
   });
 
-  it('never prints the Redis password of --redis', async ({ expect }) => {
+  it('mm resume without a bus key: exit 2 naming MM_BUS_KEY, nothing sent; a short key is refused', async ({
+    expect,
+  }) => {
+    const prefix = env.prefix();
+    const [none, short] = await Promise.all([
+      env.run(['resume', '--prefix', prefix], undefined, { MM_BUS_KEY: '' }),
+      env.run(['resume', '--prefix', prefix], undefined, { MM_BUS_KEY: 'abc' }),
+    ]);
+    expect(none!.code).toBe(2);
+    expect(none!.stderr.trimEnd()).toMatch(
+      /^mm resume: a resume must be signed with the bus key: set MM_BUS_KEY \(or redis\.busKeyFile in --config\)/,
+    );
+    expect(short!.code).toBe(2);
+    expect(short!.stderr.trimEnd()).toMatch(
+      /^mm resume: MM_BUS_KEY: the bus key must be at least 16 bytes, got 3/,
+    );
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.exists(`mm:${prefix}:control`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('credentials in the Redis URL never appear in mm kill output', async ({ expect }) => {
     const r = await env.run([
       'kill',
       '--redis',
-      'redis://operator:s3cret@127.0.0.1:1',
+      'redis://operator:hunter2-secret@127.0.0.1:1',
       '--prefix',
       env.prefix(),
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('Redis at redis://operator:***@127.0.0.1:1 unreachable');
-    expect(r.stdout + r.stderr).not.toContain('s3cret');
+    expect(r.stderr).toMatch(
+      /^mm kill: Redis at redis:\/\/operator:\*\*\*@127\.0\.0\.1:1 unreachable/,
+    );
+    expect(`${r.stdout}${r.stderr}`).not.toContain('hunter2');
   });
 
   it('a missing or invalid --config, or a bad prefix: exit 2 naming it', async ({ expect }) => {

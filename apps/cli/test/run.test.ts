@@ -187,7 +187,11 @@ describe.concurrent('mm run on a running engine', { timeout: ENGINE_TEST_TIMEOUT
     expect,
   }) => {
     // A `test-<uuid>` prefix: `test:<uuid>` trips the file-ledger bug tested below.
-    const cfg = env.fastConfig({ redisUrl: UNREACHABLE_REDIS_URL, prefix: env.prefix('-') });
+    const cfg = env.fastConfig({
+      redisUrl: UNREACHABLE_REDIS_URL,
+      prefix: env.prefix('-'),
+      redisRequired: false,
+    });
     const r = await env.run([
       'run',
       '--config',
@@ -230,10 +234,26 @@ describe.concurrent('mm run on a running engine', { timeout: ENGINE_TEST_TIMEOUT
   it('Redis unreachable with a `test:<uuid>` prefix: embedded mode still starts', async ({
     expect,
   }) => {
-    const cfg = env.fastConfig({ redisUrl: UNREACHABLE_REDIS_URL });
+    const cfg = env.fastConfig({ redisUrl: UNREACHABLE_REDIS_URL, redisRequired: false });
     const r = await env.run(['run', '--config', cfg.path, '--duration', '0.5']);
     expect(r.code, r.stderr).toBe(0);
     expect(finalLine(r).reason).toBe('duration 0.5s');
+  });
+
+  it('an explicit redis section that does not answer: exit 1 with one clear line, password redacted, no fallback', async ({
+    expect,
+  }) => {
+    const url = 'redis://app:hunter2-secret@127.0.0.1:1';
+    const cfg = env.fastConfig({ redisUrl: url });
+    const r = await env.run(['run', '--config', cfg.path, '--duration', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const last = r.stderr.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(
+      /^mm run: engine did not start: Redis at redis:\/\/app:\*\*\*@127\.0\.0\.1:1 unreachable \(/,
+    );
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).not.toContain('embedded mode');
   });
 });
 

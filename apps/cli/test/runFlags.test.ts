@@ -76,6 +76,24 @@ describe('mm run --redis --prefix --metrics-port', { timeout: ENGINE_TEST_TIMEOU
     expect(await keysOf(cfg.prefix)).toEqual([]);
   });
 
+  it('never print or log the password of --redis', async ({ expect }) => {
+    const cfg = env.fastConfig();
+    const r = await env.run([
+      'run',
+      '--config',
+      cfg.path,
+      '--duration',
+      '1',
+      '--status-every',
+      '0',
+      '--redis',
+      'redis://mm-engine:s3cret@127.0.0.1:1',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('redis://mm-engine:***@127.0.0.1:1');
+    expect(r.stdout + r.stderr).not.toContain('s3cret');
+  });
+
   const bad: [string[], RegExp][] = [
     [['--prefix', 'a b'], /^mm run: option "--prefix": expected letters, digits, _ \. : -$/],
     [['--metrics-port', '70000'], /^mm run: option "--metrics-port": .*65535/],

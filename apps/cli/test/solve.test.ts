@@ -179,3 +179,46 @@ describe('mm usage errors', () => {
     expect(r.stdout).toContain('solve');
   });
 });
+
+describe('mm solve: bounded work', () => {
+  const big = { ...cj, qMax: 4000, T: 60 };
+
+  it('a finite-horizon exact solve above qMax 1000 is refused at once, naming the field and the limit', () => {
+    const r = solve(big);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'mm solve: field "qMax": 4000 is above 1000, the limit of a finite-horizon exact solve (T given; the work grows as qMax^2): omit T for the stationary solution, or add --force\n',
+    );
+    // the stationary solve of the same size is linear in qMax and runs
+    const { T: _T, ...stationary } = big;
+    expect(solve({ ...stationary, qMax: 2000 }).code).toBe(0);
+  });
+
+  it('--force lifts the bound', () => {
+    const r = spawnSync('node', [main, 'solve', '--force'], {
+      input: JSON.stringify({ ...cj, qMax: 1001, T: 1 }),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { quotes: unknown[] }).quotes).toHaveLength(2003);
+  });
+
+  it('more than 1 MiB on stdin is refused without reading it all', () => {
+    const r = solve(`{"model":"cj","pad":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'mm solve: stdin: more than 1048576 bytes; a problem is one small JSON object\n',
+    );
+  });
+
+  it('deeply nested JSON: exit 2 naming the field, not a stack overflow', () => {
+    const deep = `{"model":"cj","kappa":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const r = solve(deep);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^mm solve: field "kappa": expected a finite number > 0, got an array\n$/,
+    );
+  });
+});

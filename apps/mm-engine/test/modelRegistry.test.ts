@@ -67,7 +67,7 @@ const params = (
   p: { A: number; k: number; sigma: number; gamma: number },
   regime?: string,
 ): ParamsMessage => ({
-  v: 1,
+  v: 2,
   type: 'params',
   ts: NOW,
   source: 'test',
@@ -152,6 +152,21 @@ describe('ModelRegistry', () => {
     const { values } = await metrics.paramUpdates.get();
     expect(values).toEqual([
       expect.objectContaining({ labels: { asset: 'X', result: 'rejected' }, value: 1 }),
+    ]);
+  });
+
+  it('a rejected update naming 1,000 unknown assets adds one series (asset="other"), not 1,000', async () => {
+    const { metrics, models } = registry();
+    const message = params('X', configured);
+    if (message.type !== 'params') throw new Error('unreachable');
+    const unknown = Array.from({ length: 1000 }, (_, i) => ({
+      ...message.payload.assets[0]!,
+      asset: `FAKE${i}`,
+    }));
+    models.applyParams({ ...message, payload: { ...message.payload, assets: unknown } });
+    const { values } = await metrics.paramUpdates.get();
+    expect(values).toEqual([
+      expect.objectContaining({ labels: { asset: 'other', result: 'rejected' }, value: 1 }),
     ]);
   });
 });

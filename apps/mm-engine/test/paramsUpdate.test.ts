@@ -46,7 +46,7 @@ const message = (
   assets: ParamsMessage['payload']['assets'],
   validUntil = NOW + 1000,
 ): ParamsMessage => ({
-  v: 1,
+  v: 2,
   type: 'params',
   ts: NOW,
   source: 'test',
@@ -101,6 +101,18 @@ describe('checkParamsUpdate', () => {
     const r = checkParamsUpdate(m, ctx);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.field).toBe(field);
+  });
+
+  it('an update at exactly 10x or 1/10x is accepted despite rounding (0.01 / 0.1 < 0.1 in floats)', () => {
+    expect(0.01 / 0.1).toBeLessThan(0.1); // why the check must not divide
+    for (const edit of [{ sigma: 0.01 }, { sigma: 1 }, { gamma: 0.05 }, { A: 10 }, { k: 0.2 }]) {
+      const r = checkParamsUpdate(message([update(edit)]), ctx);
+      expect(r.ok, JSON.stringify(edit)).toBe(true);
+    }
+    for (const edit of [{ sigma: 0.0099999 }, { sigma: 1.00001 }]) {
+      const r = checkParamsUpdate(message([update(edit)]), ctx);
+      expect(r.ok, JSON.stringify(edit)).toBe(false);
+    }
   });
 
   it('one bad asset rejects the whole update', () => {

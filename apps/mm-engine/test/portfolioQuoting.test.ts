@@ -100,6 +100,16 @@ describe('PortfolioQuoting', () => {
     expect(takers.filter((t) => t.asset === first.asset && t.side === 'sell')).toHaveLength(before);
   });
 
+  it('exports every hedge and clamp series from the start, at 0', async () => {
+    const { metrics } = quoting('multi', { BTC: 0, ETH: 0 });
+    const hedges = (await metrics.hedges.get()).values;
+    expect(hedges.map((v) => [v.labels.asset, v.labels.venue, v.value])).toEqual([
+      ['BTC', 'sim', 0],
+      ['ETH', 'sim', 0],
+    ]);
+    expect((await metrics.quotesClamped.get()).values).toHaveLength(4);
+  });
+
   it('drops the taker orders of a decision the risk gate pulled', () => {
     const { btc, eth, takers } = quoting(
       'multi',

@@ -206,7 +206,7 @@ describe('SimVenue immediate-or-cancel (taker) orders', () => {
 describe('SimVenue starting position', () => {
   const config = simConfig({ initialPositionLots: { BTC: -10, ETH: 3 } });
 
-  it('starts at initialPositionLots (lots x lotSizeBase) when the ledger holds no fill of it', async () => {
+  it('starts at initialPositionLots (lots x lotSizeBase) with an empty ledger', async () => {
     const start = simStartingPositionsBase(config, ASSETS, {});
     expect(start).toEqual({ BTC: -5, ETH: 1.5 });
     const venue = new SimVenue(config, ASSETS, {
@@ -216,7 +216,12 @@ describe('SimVenue starting position', () => {
     expect((await venue.positions()).baseByAsset).toEqual({ BTC: -5, ETH: 1.5 });
   });
 
-  it('continues from the ledger once it holds fills of this venue', () => {
-    expect(simStartingPositionsBase(config, ASSETS, { BTC: 1 })).toEqual({ BTC: 1 });
+  it('adds the ledger fills of this venue: a restart continues where the last session stopped', () => {
+    // bought 2 lots (1 base unit) since the start at -10 lots: -8 lots = -4 base units
+    expect(simStartingPositionsBase(config, ASSETS, { BTC: 1, SOL: 2 })).toEqual({
+      BTC: -4,
+      ETH: 1.5,
+      SOL: 2,
+    });
   });
 });

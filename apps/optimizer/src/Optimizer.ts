@@ -6,7 +6,16 @@ import {
   loadEngineConfig,
   positionLimitLotsOf,
 } from '@mm/config';
-import { RedisTransport, type Transport } from '@mm/contracts';
+import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  type BusKey,
+  displayUrl,
+  loadBusKey,
+  RedisTransport,
+  redactSecretsOf,
+  type Transport,
+} from '@mm/contracts';
 import type { Logger } from '@mm/telemetry';
 import { startMetricsServer } from '@mm/telemetry';
 import type { Job } from 'bullmq';
@@ -39,6 +48,11 @@ export interface OptimizerDeps {
   jobTypes?: readonly string[];
   /** Job types whose results are published (default `solve`, `calibrate`). */
   publishTypes?: readonly string[];
+  /**
+   * The bus key signing published params (default: `MM_BUS_KEY`, else `redis.busKeyFile`;
+   * `mm start` passes the engine's). Engines reject unsigned params from other processes.
+   */
+  busKey?: BusKey | null;
 }
 
 /** What `stop` reports. */
@@ -88,7 +102,7 @@ async function connectRedis(url: string, timeoutMs: number): Promise<Redis> {
     redis.disconnect();
     throw new OptimizerStartError(
       'REDIS_UNREACHABLE',
-      `Redis at ${url} unreachable (${e instanceof Error ? e.message : String(e)}); the optimizer needs Redis for its queues`,
+      `Redis at ${displayUrl(url)} unreachable (${redactSecretsOf(e instanceof Error ? e.message : String(e), url)}); the optimizer needs Redis for its queues`,
     );
   } finally {
     clearTimeout(timer);
@@ -128,6 +142,8 @@ export class Optimizer {
       deps.engineConfig ??
       (config.engineConfig === undefined ? undefined : await loadEngineConfig(config.engineConfig));
     const spec = schedulesFromConfig(config, engine);
+    const busKey =
+      deps.busKey !== undefined ? deps.busKey : await loadBusKey({ file: config.redis.busKeyFile });
     const redis = await connectRedis(config.redis.url, config.redis.connectTimeoutMs);
     const queues = createQueues<string>({
       url: config.redis.url,
@@ -135,7 +151,10 @@ export class Optimizer {
       types: deps.jobTypes ?? JOB_TYPES,
       jobs: config.jobs,
     });
-    const optimizer = new Optimizer(config, queues, createOptimizerMetrics(), redis, deps);
+    const optimizer = new Optimizer(config, queues, createOptimizerMetrics(), redis, {
+      ...deps,
+      busKey,
+    });
     optimizer.engine = engine;
     try {
       await optimizer.init(spec);
@@ -168,7 +187,13 @@ export class Optimizer {
       this.log.info(r, 'job schedule removed (disabled)');
     }
 
+    if (!this.deps.busKey) {
+      this.log.warn(
+        `no bus key: engines in other processes reject the parameters this optimizer publishes; set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD}) to the engine's key`,
+      );
+    }
     this.transport = new RedisTransport(this.redis.duplicate(), {
+      key: this.deps.busKey ?? null,
       onReject: (e) =>
         this.log.warn(
           { stream: e.stream, direction: e.direction, field: e.error.path, err: e.error.message },

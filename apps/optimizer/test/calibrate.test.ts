@@ -90,6 +90,11 @@ function simulateMarket(): MultiAssetResult {
 
 type Entry = { ms: number; seq: number; fields: string[] };
 
+/** A message in the bus's v2 wire form, unsigned (snapshots and fills need no signature). */
+const wireOf = (m: unknown) => JSON.stringify({ v: 2, body: JSON.stringify(m) });
+/** The message inside a v2 wire string. */
+const bodyOf = (raw: string) => JSON.parse(JSON.parse(raw).body);
+
 /** The engine's `snapshot` and `fill` stream entries for a simulated run, plus corrupt ones. */
 function streamEntries(sim: MultiAssetResult): { snapshots: Entry[]; fills: Entry[] } {
   const snapshots: Entry[] = [];
@@ -97,7 +102,7 @@ function streamEntries(sim: MultiAssetResult): { snapshots: Entry[]; fills: Entr
   for (let j = 0; j < paths[0]!.tSec.length; j++) {
     const ts = T0_MS + Math.round(paths[0]!.tSec[j]! * 1000);
     const message: Message = {
-      v: 1,
+      v: 2,
       type: 'snapshot',
       ts,
       source: 'engine:test',
@@ -117,7 +122,7 @@ function streamEntries(sim: MultiAssetResult): { snapshots: Entry[]; fills: Entr
         }),
       },
     };
-    snapshots.push({ ms: ts, seq: 0, fields: ['m', JSON.stringify(message)] });
+    snapshots.push({ ms: ts, seq: 0, fields: ['m', wireOf(message)] });
   }
   const fills: Entry[] = [];
   let n = 0;
@@ -125,7 +130,7 @@ function streamEntries(sim: MultiAssetResult): { snapshots: Entry[]; fills: Entr
     for (const f of a.fills) {
       const ts = T0_MS + Math.round(f.tSec * 1000);
       const message: Message = {
-        v: 1,
+        v: 2,
         type: 'fill',
         ts,
         source: 'engine:test',
@@ -141,27 +146,27 @@ function streamEntries(sim: MultiAssetResult): { snapshots: Entry[]; fills: Entr
           ts,
         },
       };
-      fills.push({ ms: ts, seq: 0, fields: ['m', JSON.stringify(message)] });
+      fills.push({ ms: ts, seq: 0, fields: ['m', wireOf(message)] });
     }
   });
   // corrupt entries (between the first two snapshots) and entries outside the window
   const fillOnSnapshots = fills[0]!.fields;
-  const badMid = JSON.parse(snapshots[0]!.fields[1]!) as { payload: { assets: { mid: number }[] } };
+  const badMid = bodyOf(snapshots[0]!.fields[1]!) as { payload: { assets: { mid: number }[] } };
   badMid.payload.assets[0]!.mid = -1;
-  const v2 = { ...(JSON.parse(snapshots[0]!.fields[1]!) as object), v: 2 };
+  const v1 = { ...(bodyOf(snapshots[0]!.fields[1]!) as object), v: 1 };
   for (const fields of [
     ['m', '{not json'],
     fillOnSnapshots,
-    ['m', JSON.stringify(badMid)],
-    ['m', JSON.stringify(v2)],
+    ['m', wireOf(badMid)],
+    ['m', JSON.stringify(v1)],
     ['x', snapshots[0]!.fields[1]!],
   ])
     snapshots.push({ ms: T0_MS + 500, seq: 0, fields });
-  const badPrice = JSON.parse(fills[0]!.fields[1]!) as { payload: { price: number } };
+  const badPrice = bodyOf(fills[0]!.fields[1]!) as { payload: { price: number } };
   badPrice.payload.price = 0;
   for (const fields of [
     ['m', 'garbage'],
-    ['m', JSON.stringify(badPrice)],
+    ['m', wireOf(badPrice)],
   ])
     fills.push({ ms: T0_MS + 500, seq: 0, fields });
   snapshots.push({ ms: T0_MS - 10_000, seq: 0, fields: snapshots[0]!.fields });

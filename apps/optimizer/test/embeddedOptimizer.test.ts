@@ -1,5 +1,5 @@
 import { parseOptimizerConfig } from '@mm/config';
-import { InProcessTransport, type Message, streamNames } from '@mm/contracts';
+import { BusKey, InProcessTransport, type Message, streamNames } from '@mm/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmbeddedOptimizer } from '../src/embedded/EmbeddedOptimizer.js';
 import { engineConfigFor, memoryLogger } from './support/configs.js';
@@ -18,7 +18,8 @@ describe('EmbeddedOptimizer', () => {
 
   it('runs the solve and validation schedules in worker threads and publishes parameters in process', async () => {
     const engineConfig = engineConfigFor('embedded');
-    const transport = new InProcessTransport({});
+    // the engine's bus under `mm start`, keyed with the engine's own key
+    const transport = new InProcessTransport({ key: BusKey.ephemeral() });
     const names = streamNames('embedded');
     const received: Message[] = [];
     const sub = transport.subscribe(names.params, (m) => received.push(m));

@@ -1,4 +1,4 @@
-import { decode, RedisTransport, STREAM_FIELD } from '@mm/contracts';
+import { BusKey, createCodec, RedisTransport, STREAM_FIELD } from '@mm/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -38,7 +38,7 @@ describe('paramsMessageFor', () => {
     expect(built).toEqual({
       ok: true,
       message: {
-        v: 1,
+        v: 2,
         type: 'params',
         ts: NOW,
         source: 'optimizer',
@@ -60,6 +60,8 @@ describe('paramsMessageFor', () => {
 });
 
 describe('ResultPublisher (real Redis)', () => {
+  const busKey = BusKey.fromText('worker-publish-test-key-0123456789', 'test');
+  const { decode } = createCodec(undefined, { key: busKey });
   let redis: Redis;
   let prefix: string;
   let publisher: ResultPublisher;
@@ -69,7 +71,7 @@ describe('ResultPublisher (real Redis)', () => {
   beforeAll(async () => {
     redis = await requireRedis();
     prefix = uniquePrefix();
-    transport = new RedisTransport(new Redis(REDIS_URL));
+    transport = new RedisTransport(new Redis(REDIS_URL), { key: busKey });
     publisher = new ResultPublisher({
       transport,
       redis,

@@ -26,6 +26,7 @@ import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-s
 import { PanelBuilder as StatPanelBuilder } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanelBuilder } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
+import { unitOfExpressions } from './units.js';
 
 /** The provisioned Prometheus datasource (`grafana/provisioning/datasources/prometheus.yml`). */
 export const PROMETHEUS = { type: 'prometheus', uid: 'prometheus' } as const;
@@ -99,7 +100,13 @@ export function timeseries(
         .placement(LegendPlacement.Bottom),
     )
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.None));
-  if (o.unit !== undefined) panel.unit(o.unit);
+  const unit =
+    o.unit ??
+    unitOfExpressions(
+      o.queries.map((q) => q.expr),
+      `panel '${o.title}'`,
+    );
+  if (unit !== undefined) panel.unit(unit);
   if (o.decimals !== undefined) panel.decimals(o.decimals);
   if (o.min !== undefined) panel.min(o.min);
   return panel;
@@ -119,7 +126,13 @@ export function stat(
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .graphMode(BigValueGraphMode.None)
     .colorMode(BigValueColorMode.Value);
-  if (o.unit !== undefined) panel.unit(o.unit);
+  const unit =
+    o.unit ??
+    unitOfExpressions(
+      o.queries.map((q) => q.expr),
+      `panel '${o.title}'`,
+    );
+  if (unit !== undefined) panel.unit(unit);
   if (o.decimals !== undefined) panel.decimals(o.decimals);
   if (o.mappings !== undefined) panel.mappings(o.mappings);
   if (o.thresholds !== undefined) panel.thresholds(o.thresholds);
@@ -151,6 +164,11 @@ export function table(o: PanelOptions & { columns: string[] }): TablePanelBuilde
     });
   if (o.unit !== undefined) panel.unit(o.unit);
   if (o.decimals !== undefined) panel.decimals(o.decimals);
+  // Each column in the unit of its own query's metrics.
+  o.queries.forEach((q, i) => {
+    const unit = unitOfExpressions([q.expr], `panel '${o.title}' column '${o.columns[i]}'`);
+    if (unit !== undefined) panel.overrideByName(o.columns[i]!, [{ id: 'unit', value: unit }]);
+  });
   return panel;
 }
 

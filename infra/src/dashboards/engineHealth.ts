@@ -59,11 +59,17 @@ export function engineHealth(): Dashboard {
           stat({
             title: 'Kill switch',
             description:
-              'Engaged: every order cancelled and quoting stopped (mm kill, control message, ledger down, shutdown)',
+              "All assets: every order cancelled and quoting stopped (mm kill, control message, ledger down, shutdown). Per asset: that asset's own kill (mm kill --asset, a control message naming it)",
             w: 6,
             h: 4,
             mappings: states('released', 'ENGAGED'),
-            queries: [{ expr: 'max(mm_kill_switch_state)' }],
+            queries: [
+              { expr: 'max(mm_kill_switch_state)', legend: 'all assets' },
+              {
+                expr: `max by (asset) (mm_kill_switch_asset_state{${A}})`,
+                legend: '{{asset}}',
+              },
+            ],
           }),
           stat({
             title: 'Fill ledger',

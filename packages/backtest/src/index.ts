@@ -26,6 +26,7 @@ export {
   type PathResult,
   type PathSeries,
   pathResultFromSeries,
+  pathResultFromStats,
   validatePathResult,
 } from './compare/PathResult.js';
 export {

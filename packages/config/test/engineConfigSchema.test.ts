@@ -22,6 +22,9 @@ const valid = () => ({
   },
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit untyped config objects
+type LooseConfig = Record<string, any>;
+
 describe('parseEngineConfig', () => {
   it('accepts a valid config and fills defaults (paper mode, 1-lot quotes)', () => {
     const c = parseEngineConfig(valid());
@@ -42,8 +45,26 @@ describe('parseEngineConfig', () => {
     const c = valid() as Record<string, unknown>;
     (c.risk as Record<string, unknown>).staleDataTimeoutMs = 'soon';
     expect(() => parseEngineConfig(c)).toThrow(
-      'config.risk.staleDataTimeoutMs: expected a number > 0',
+      'config.risk.staleDataTimeoutMs: expected a number of milliseconds in (0, 2147483647]',
     );
+  });
+
+  it('refuses timer spans of 2^31 ms or more (Node would fire them after 1 ms), naming the field', () => {
+    const cases: [string, (c: LooseConfig) => void][] = [
+      ['config.venues[0].latencyMs', (c) => (c.venues[0].latencyMs = 1e12)],
+      ['config.snapshotIntervalMs', (c) => (c.snapshotIntervalMs = 3e9)],
+      ['config.reconcileIntervalMs', (c) => (c.reconcileIntervalMs = 3e9)],
+      ['config.risk.staleDataTimeoutMs', (c) => (c.risk.staleDataTimeoutMs = 2 ** 31)],
+    ];
+    for (const [field, edit] of cases) {
+      const c = valid() as LooseConfig;
+      edit(c);
+      expect(() => parseEngineConfig(c)).toThrow(`${field}: expected a number of milliseconds in`);
+    }
+    // the largest span a timer holds is accepted
+    const c = valid() as LooseConfig;
+    c.reconcileIntervalMs = 2 ** 31 - 1;
+    expect(parseEngineConfig(c).reconcileIntervalMs).toBe(2 ** 31 - 1);
   });
 
   it('rejects an unknown policy, venue kind and mode with their paths', () => {

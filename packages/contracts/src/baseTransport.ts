@@ -25,11 +25,13 @@ export abstract class BaseTransport implements Transport {
   private enqueued = 0;
   private invalidPublished = 0;
   protected rejected = 0;
+  private unsigned = 0;
+  private badSignature = 0;
   protected delivered = 0;
   protected handlerErrors = 0;
 
   constructor(options: TransportOptions) {
-    this.codec = options.codec ?? createCodec();
+    this.codec = options.codec ?? createCodec(undefined, { key: options.key ?? null });
     this.onReject = options.onReject ?? defaultReject;
     this.maxStreamLength = options.maxStreamLength ?? 10_000;
     this.queue = new PublishQueue(options.queueCapacity ?? 10_000, (batch) =>
@@ -54,12 +56,14 @@ export abstract class BaseTransport implements Transport {
     const decoded = this.codec.decode(raw);
     if (!decoded.ok) {
       this.rejected++;
+      if (decoded.error.code === 'UNSIGNED') this.unsigned++;
+      if (decoded.error.code === 'BAD_SIGNATURE') this.badSignature++;
       this.onReject({ stream, direction: 'receive', error: decoded.error, id });
       return;
     }
     this.delivered++;
     try {
-      handler(decoded.message, { id });
+      handler(decoded.message, { id, signed: decoded.signed });
     } catch {
       this.handlerErrors++;
     }
@@ -86,6 +90,8 @@ export abstract class BaseTransport implements Transport {
       invalidPublished: this.invalidPublished,
       publishErrors: this.queue.failedBatches,
       rejected: this.rejected,
+      unsigned: this.unsigned,
+      badSignature: this.badSignature,
       delivered: this.delivered,
       handlerErrors: this.handlerErrors,
       queueLength: this.queue.length,

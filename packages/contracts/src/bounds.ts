@@ -28,6 +28,10 @@ export interface ParamBounds {
   readonly phi: RealRange;
   /** Inventory limit, lots. */
   readonly qMax: IntRange;
+  /** Risk aversion of a portfolio (`portfolio-params`), per unit of quote currency. */
+  readonly portfolioGamma: RealRange;
+  /** Largest |entry| of a covariance matrix, quote currency^2 per second per (asset unit)^2. */
+  readonly covarianceAbsMax: number;
 }
 
 export const DEFAULT_PARAM_BOUNDS: ParamBounds = {
@@ -37,4 +41,6 @@ export const DEFAULT_PARAM_BOUNDS: ParamBounds = {
   gamma: { min: 0, max: 1e3, minExclusive: true },
   phi: { min: 0, max: 1e6, minExclusive: false },
   qMax: { min: 1, max: 10_000 },
+  portfolioGamma: { min: 0, max: 1e3, minExclusive: true },
+  covarianceAbsMax: 1e15,
 };

@@ -1,5 +1,13 @@
 /** Codes of errors that cross Redis. */
-export type BusErrorCode = 'INVALID_JSON' | 'UNSUPPORTED_VERSION' | 'INVALID_MESSAGE';
+export type BusErrorCode =
+  | 'INVALID_JSON'
+  | 'UNSUPPORTED_VERSION'
+  | 'INVALID_MESSAGE'
+  | 'TOO_LARGE'
+  /** A message that must be signed carried no signature (or the reader has no key). */
+  | 'UNSIGNED'
+  /** A signature that does not match the reader's bus key. */
+  | 'BAD_SIGNATURE';
 
 /**
  * A serializable error value (plain object, safe to put on Redis): `path` names the offending

@@ -11,6 +11,8 @@ export interface DeploymentKeys {
     readonly snapshots: string;
     readonly params: string;
     readonly control: string;
+    /** Shard inventory messages (one portfolio quoted by several engine processes). */
+    readonly inventory: string;
   };
   /** The kill-switch key: while it exists, every asset's quotes are pulled (value = reason). */
   readonly kill: string;
@@ -44,6 +46,7 @@ export function keysFor(prefix: string): DeploymentKeys {
       snapshots: `${root}:snapshots`,
       params: `${root}:params`,
       control: `${root}:control`,
+      inventory: `${root}:inventory`,
     },
     kill: `${root}:kill`,
     ledger: { stream: `${root}:ledger`, ids: `${root}:ledger:ids` },

@@ -1,12 +1,27 @@
 import { z } from 'zod';
 import { DEFAULT_PARAM_BOUNDS, type ParamBounds, type RealRange } from './bounds.js';
 
-/** Current envelope version; messages with any other `v` are rejected. */
-export const ENVELOPE_VERSION = 1 as const;
+/**
+ * Current envelope version; messages with any other `v` are rejected (v1, unsigned, since every
+ * publisher moved to v2). See `codec.ts` for the signed wire form.
+ */
+export const ENVELOPE_VERSION = 2 as const;
 
 /** Message types carried on the bus. */
-export const MESSAGE_TYPES = ['snapshot', 'fill', 'params', 'control'] as const;
+export const MESSAGE_TYPES = [
+  'snapshot',
+  'fill',
+  'params',
+  'control',
+  'portfolio-params',
+  'inventory',
+] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Largest portfolio in a `portfolio-params` message, assets (bounds the matrix to 64 x 64). */
+export const MAX_PORTFOLIO_ASSETS = 64;
+/** Largest number of assets in one shard's `inventory` message. */
+export const MAX_INVENTORY_ASSETS = 256;
 
 // z.number() rejects NaN and +-Infinity in zod 4; JSON "1e999" parses to Infinity and is rejected.
 const finite = () => z.number();
@@ -81,11 +96,89 @@ export function makeParamsPayloadSchema(bounds: ParamBounds = DEFAULT_PARAM_BOUN
     regime: nonEmpty().optional(),
   });
   return z.strictObject({
-    assets: z.array(assetParams).min(1),
+    /** At most MAX_PORTFOLIO_ASSETS entries: a deployment quotes a few dozen assets at most. */
+    assets: z.array(assetParams).min(1).max(MAX_PORTFOLIO_ASSETS),
     /** The update is stale (must not be applied) at or after this time, epoch ms. */
     validUntil: epochMs(),
   });
 }
+
+/** An n x n matrix of finite numbers, n = the number of assets named next to it. */
+const matrixSchema = (entry: z.ZodNumber) =>
+  z.array(z.array(entry).max(MAX_PORTFOLIO_ASSETS)).max(MAX_PORTFOLIO_ASSETS);
+
+/**
+ * Portfolio parameters for the multi-asset policy (issue 10): one risk aversion and either the
+ * correlation of mid changes (used with each asset's configured `sigma`) or the covariance.
+ * Shape and finiteness are checked here; positive semi-definiteness is the consumer's check.
+ */
+export function makePortfolioParamsPayloadSchema(bounds: ParamBounds = DEFAULT_PARAM_BOUNDS) {
+  return z
+    .strictObject({
+      /** Asset symbols, in the order of the matrix rows and columns. */
+      assets: z.array(nonEmpty()).min(1).max(MAX_PORTFOLIO_ASSETS),
+      /** Risk aversion of the book, per unit of quote currency. */
+      gamma: realIn(bounds.portfolioGamma),
+      /** Correlation of mid changes, entries in [-1, 1]. */
+      correlation: matrixSchema(z.number().gte(-1).lte(1)).optional(),
+      /** Covariance Sigma, quote currency^2 per second per (asset unit)^2. */
+      covariance: matrixSchema(
+        z.number().gte(-bounds.covarianceAbsMax).lte(bounds.covarianceAbsMax),
+      ).optional(),
+      /** The update is stale (must not be applied) at or after this time, epoch ms. */
+      validUntil: epochMs(),
+    })
+    .superRefine((p, ctx) => {
+      if (new Set(p.assets).size !== p.assets.length) {
+        ctx.addIssue({ code: 'custom', path: ['assets'], message: 'expected distinct assets' });
+      }
+      const given = (['correlation', 'covariance'] as const).filter((k) => p[k] !== undefined);
+      if (given.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: given.length === 0 ? ['correlation'] : ['covariance'],
+          message: 'give exactly one of correlation or covariance',
+        });
+        return;
+      }
+      const key = given[0]!;
+      const rows = p[key]!;
+      const n = p.assets.length;
+      if (rows.length !== n) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected ${n} rows (one per asset), got ${rows.length}`,
+        });
+      }
+      rows.forEach((row, i) => {
+        if (row.length !== n) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i],
+            message: `expected ${n} entries, got ${row.length}`,
+          });
+        }
+      });
+    });
+}
+
+/**
+ * One shard's inventory (issue 15): lots per asset after the shard's fill number `seq` (a
+ * consumer keeps the highest `seq` per shard and ignores older messages).
+ */
+export const inventoryPayloadSchema = z
+  .strictObject({
+    shard: nonEmpty(),
+    /** The shard's fill sequence number this inventory includes, counting from 0. */
+    seq: z.number().int().nonnegative(),
+    /** Signed inventory per asset, lots. */
+    assets: z.record(nonEmpty(), finite()),
+  })
+  .refine((p) => Object.keys(p.assets).length <= MAX_INVENTORY_ASSETS, {
+    path: ['assets'],
+    message: `expected at most ${MAX_INVENTORY_ASSETS} assets`,
+  });
 
 const envelopeBase = {
   v: z.literal(ENVELOPE_VERSION),
@@ -110,7 +203,36 @@ export function makeMessageSchema(bounds: ParamBounds = DEFAULT_PARAM_BOUNDS) {
       payload: makeParamsPayloadSchema(bounds),
     }),
     z.strictObject({ ...envelopeBase, type: z.literal('control'), payload: controlPayloadSchema }),
+    z.strictObject({
+      ...envelopeBase,
+      type: z.literal('portfolio-params'),
+      payload: makePortfolioParamsPayloadSchema(bounds),
+    }),
+    z.strictObject({
+      ...envelopeBase,
+      type: z.literal('inventory'),
+      payload: inventoryPayloadSchema,
+    }),
   ]);
+}
+
+/**
+ * Whether a message is accepted only with a valid signature: whatever steers an engine does
+ * (parameters, inventory from other shards, a resume). A kill does not: anyone who can write to
+ * the bus may stop quoting (failing safe), only a key holder may start it again.
+ */
+export function requiresSignature(message: Message): boolean {
+  switch (message.type) {
+    case 'params':
+    case 'portfolio-params':
+    case 'inventory':
+      return true;
+    case 'control':
+      return message.payload.command !== 'kill';
+    case 'fill':
+    case 'snapshot':
+      return false;
+  }
 }
 
 export const messageSchema = makeMessageSchema();
@@ -120,5 +242,7 @@ export type SnapshotMessage = Extract<Message, { type: 'snapshot' }>;
 export type FillMessage = Extract<Message, { type: 'fill' }>;
 export type ParamsMessage = Extract<Message, { type: 'params' }>;
 export type ControlMessage = Extract<Message, { type: 'control' }>;
+export type PortfolioParamsMessage = Extract<Message, { type: 'portfolio-params' }>;
+export type InventoryMessage = Extract<Message, { type: 'inventory' }>;
 export type AssetSnapshot = z.infer<typeof assetSnapshotSchema>;
 export type AssetParams = ParamsMessage['payload']['assets'][number];

@@ -1,3 +1,4 @@
+import type { BusKey } from './busKey.js';
 import type { Codec } from './codec.js';
 import type { BusError } from './errors.js';
 import type { Message } from './messages.js';
@@ -16,8 +17,12 @@ export interface TransportStats {
   readonly invalidPublished: number;
   /** Batches whose write failed (messages in them are lost and counted here). */
   readonly publishErrors: number;
-  /** Received messages rejected by `decode` (never handed to a handler). */
+  /** Received messages rejected by `decode` (never handed to a handler); includes the two below. */
   readonly rejected: number;
+  /** Of those, messages that must be signed and were not (`UNSIGNED`). */
+  readonly unsigned: number;
+  /** Of those, messages whose signature does not match the bus key (`BAD_SIGNATURE`). */
+  readonly badSignature: number;
   /** Messages handed to handlers. */
   readonly delivered: number;
   /** Handler calls that threw. */
@@ -38,7 +43,11 @@ export type RejectLogger = (event: {
   readonly id?: string;
 }) => void;
 
-export type MessageHandler = (message: Message, meta: { readonly id: string }) => void;
+/** `signed`: the message carried a valid signature by the transport's bus key. */
+export type MessageHandler = (
+  message: Message,
+  meta: { readonly id: string; readonly signed: boolean },
+) => void;
 
 export interface SubscribeOptions {
   /** `latest` (default): only messages added after `ready`; `start`: replay the stream. */
@@ -75,6 +84,8 @@ export interface TransportOptions {
   readonly maxStreamLength?: number;
   /** Rejection logger (default `console.warn`). */
   readonly onReject?: RejectLogger;
-  /** Parameter bounds codec override; see `createCodec`. */
+  /** Parameter bounds codec override; see `createCodec` (its key, not `key`, then applies). */
   readonly codec?: Codec;
+  /** Bus key signing what is published and checking what is received (default: none). */
+  readonly key?: BusKey | null;
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InProcessTransport, type Message, streamNames } from '../src/index.js';
+import { BusKey, InProcessTransport, type Message, streamNames } from '../src/index.js';
 import { fill, params } from './support/arbitraries.js';
 
 const streams = streamNames('unit');
 
 describe('InProcessTransport', () => {
   it('delivers asynchronously, after publish returns', async () => {
-    const t = new InProcessTransport({ onReject: () => {} });
+    const t = new InProcessTransport({ onReject: () => {}, key: BusKey.ephemeral() });
     const got: Message[] = [];
     t.subscribe(streams.params, (m) => got.push(m));
     expect(t.publish(streams.params, params())).toBe(true);
@@ -21,12 +21,25 @@ describe('InProcessTransport', () => {
     const t = new InProcessTransport({ onReject: (e) => errors.push(e.error.path) });
     const got: Message[] = [];
     t.subscribe(streams.fills, (m) => got.push(m));
-    t.appendRaw(streams.fills, JSON.stringify({ ...fill('x'), v: 7 }));
+    t.appendRaw(streams.fills, JSON.stringify({ v: 7, body: JSON.stringify(fill('x')) }));
     t.publish(streams.fills, fill('ok'));
     await t.flush();
     expect(got.map((m) => (m.payload as { id: string }).id)).toEqual(['ok']);
     expect(t.stats().rejected).toBe(1);
     expect(errors).toEqual(['v']);
+    await t.close();
+  });
+
+  it('without a key, params published in this process are refused on receipt (unsigned)', async () => {
+    const codes: string[] = [];
+    const t = new InProcessTransport({ onReject: (e) => codes.push(e.error.code) });
+    const got: Message[] = [];
+    t.subscribe(streams.params, (m) => got.push(m));
+    t.publish(streams.params, params());
+    await t.flush();
+    expect(got).toEqual([]);
+    expect(codes).toEqual(['UNSIGNED']);
+    expect(t.stats()).toMatchObject({ rejected: 1, unsigned: 1 });
     await t.close();
   });
 

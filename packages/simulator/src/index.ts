@@ -88,6 +88,7 @@ export { readL2Events } from './replay/readL2Events.js';
 // randomness
 export type { Rng } from './rng/Rng.js';
 export { createRng, Xoshiro128 } from './rng/xoshiro128.js';
+export { InventoryAccumulator, type InventoryIntegrals } from './sim/InventoryAccumulator.js';
 // closed-loop simulation
 export type {
   MarketConfig,

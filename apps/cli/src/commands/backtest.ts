@@ -1,3 +1,5 @@
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeReport } from '@mm/backtest';
 import {
   comparePolicies,
@@ -24,6 +26,50 @@ interface BacktestFlags {
   report?: string;
   paths?: string;
   seed?: string;
+  force?: boolean;
+}
+
+/**
+ * Most simulated steps (policies x paths x steps per path) of one run without `--force`: about
+ * two minutes of one core at the simulator's ~2 us per step (bench/), instead of hours.
+ */
+export const MAX_SIMULATED_STEPS = 50_000_000;
+
+/** Refusal of a run above {@link MAX_SIMULATED_STEPS}, naming the fields; null when within. */
+export function costRefusal(
+  policies: number,
+  paths: number,
+  steps: number,
+  assets = 1,
+): string | null {
+  const work = policies * paths * steps * assets;
+  if (work <= MAX_SIMULATED_STEPS) return null;
+  const what = assets > 1 ? 'policies x paths x steps x assets' : 'policies x paths x steps';
+  const factors = [policies, paths, steps, ...(assets > 1 ? [assets] : [])].join(' x ');
+  return (
+    `run.paths: ${what} = ${factors} = ${work.toExponential(2)} simulated steps, ` +
+    `above the limit ${MAX_SIMULATED_STEPS.toExponential(0)} (about ${Math.round((work * 2e-6) / 60)} min of CPU); ` +
+    'lower run.paths (or --paths) or run.T / run.dt, or add --force'
+  );
+}
+
+/** Opens `path` for writing now (before the run) so a bad `--report` fails at once; null if fine. */
+async function reportPathProblem(path: string): Promise<string | null> {
+  try {
+    await mkdir(dirname(path), { recursive: true }); // as writeReport does
+    const handle = await open(path, 'w');
+    await handle.close();
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a parent is not a directory'
+          : (code ?? String(err));
+    return `option "--report": cannot write ${path} (${why})`;
+  }
 }
 
 /** The `--json` answer: the run's settings, per-policy extras and the comparison. */
@@ -122,7 +168,7 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
   let paths = loaded.config.run.paths;
   let seed = loaded.config.run.seed ?? 1;
   if (flags.paths !== undefined) {
-    const v = parseIntFlag('--paths', flags.paths, 1, MAX_PATHS);
+    const v = parseIntFlag('--paths', flags.paths, 2, MAX_PATHS);
     if (typeof v === 'string') return fail(v);
     paths = v;
   }
@@ -131,6 +177,18 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
     if (typeof v === 'string') return fail(v);
     seed = v;
   }
+  if (flags.report !== undefined) {
+    const problem = await reportPathProblem(flags.report);
+    if (problem !== null) return fail(problem);
+  }
+  const settings = loaded.config.run;
+  const refusal = costRefusal(
+    loaded.config.policies.length,
+    paths,
+    Math.round(settings.T / settings.dt),
+    loaded.kind === 'portfolio' ? loaded.config.market.assets.length : 1,
+  );
+  if (refusal !== null && !flags.force) return fail(refusal);
   if (loaded.kind === 'portfolio') {
     try {
       return await runPortfolioBacktest(loaded.config, { ...flags, paths, seed });
@@ -232,6 +290,7 @@ export function addBacktestCommand(program: Command): void {
     .option('--report <path>', 'write an HTML report')
     .option('--paths <n>', 'paths per policy (overrides run.paths)')
     .option('--seed <s>', 'first seed (overrides run.seed)')
+    .option('--force', `run even above ${MAX_SIMULATED_STEPS.toExponential(0)} simulated steps`)
     .action(async (flags: BacktestFlags) => {
       await runBacktest(flags);
     });

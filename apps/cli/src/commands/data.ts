@@ -132,7 +132,14 @@ async function runImport(flags: ImportFlags): Promise<void> {
 }
 
 function runPack(flags: PackFlags): void {
-  const writer = createEventWriter(flags.output);
+  let writer: ReturnType<typeof createEventWriter>;
+  try {
+    writer = createEventWriter(flags.output);
+  } catch (err) {
+    if (!(err instanceof DataFormatError)) throw err;
+    fail('data pack', err.message);
+    return;
+  }
   let n = 0;
   try {
     for (const e of readEvents(flags.input)) {

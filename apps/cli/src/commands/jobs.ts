@@ -1,6 +1,6 @@
+import { displayUrl } from '@mm/contracts';
 import type { JobSummary, JobType, QueueListing } from '@mm/optimizer';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import {
   BadInput,
   checkRedis,

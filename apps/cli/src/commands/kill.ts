@@ -1,6 +1,17 @@
-import { type ControlMessage, ENVELOPE_VERSION, keysFor, RedisTransport } from '@mm/contracts';
+import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  type BusKey,
+  type ControlMessage,
+  createCodec,
+  displayUrl,
+  ENVELOPE_VERSION,
+  keysFor,
+  loadBusKey,
+  redactSecretsOf,
+  STREAM_FIELD,
+} from '@mm/contracts';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -20,7 +31,9 @@ const CONTROL_STREAM_LENGTH = 10_000;
 /** The kill-switch key the engine polls: any value holds every asset's quotes pulled. */
 export const killKey = (prefix: string) => keysFor(prefix).kill;
 
-async function target(flags: KillFlags): Promise<{ url: string; prefix: string }> {
+async function target(
+  flags: KillFlags,
+): Promise<{ url: string; prefix: string; key: BusKey | null }> {
   if (flags.config !== undefined) {
     const { loadEngineConfig } = await import('@mm/config');
     const config = await loadEngineConfig(flags.config);
@@ -29,9 +42,17 @@ async function target(flags: KillFlags): Promise<{ url: string; prefix: string }
         `option "--asset": '${flags.asset}' is not an asset of this config (${config.assets.map((a) => a.symbol).join(', ')})`,
       );
     }
-    return { url: flags.redis ?? config.redis.url, prefix: flags.prefix ?? config.redis.prefix };
+    return {
+      url: flags.redis ?? config.redis.url,
+      prefix: flags.prefix ?? config.redis.prefix,
+      key: await loadBusKey({ file: config.redis.busKeyFile }),
+    };
   }
-  return { url: flags.redis ?? DEFAULT_REDIS, prefix: flags.prefix ?? DEFAULT_PREFIX };
+  return {
+    url: flags.redis ?? DEFAULT_REDIS,
+    prefix: flags.prefix ?? DEFAULT_PREFIX,
+    key: await loadBusKey({}),
+  };
 }
 
 /**
@@ -39,10 +60,16 @@ async function target(flags: KillFlags): Promise<{ url: string; prefix: string }
  * read within 250 ms) plus a control message (immediate); an asset's switch is a control message.
  */
 async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<void> {
-  let where: { url: string; prefix: string };
+  let where: { url: string; prefix: string; key: BusKey | null };
   try {
     where = await target(flags);
     keysFor(where.prefix);
+    // A kill needs no key (anyone may stop quoting); only a key holder may start it again.
+    if (command === 'resume' && where.key === null) {
+      throw new Error(
+        `a resume must be signed with the bus key: set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD} in --config) to the engine's key`,
+      );
+    }
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     const message = flags.config === undefined ? detail : withFile(flags.config, detail);
@@ -62,6 +89,12 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
       reason,
     },
   };
+  const encoded = createCodec(undefined, { key: where.key }).encode(message);
+  if (!encoded.ok) {
+    process.stderr.write(`mm ${command}: ${encoded.error.message}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
   const { Redis } = await import('ioredis');
   const redis = new Redis(where.url, {
     lazyConnect: true,
@@ -71,39 +104,42 @@ async function control(command: 'kill' | 'resume', flags: KillFlags): Promise<vo
     protocol: 2,
   });
   redis.on('error', () => {});
-  // The control message goes through the bus's own transport (validated, encoded and trimmed as
-  // every publisher's); it owns the client and closes it.
-  let bad: Error | undefined;
-  const transport = new RedisTransport(redis, {
-    maxStreamLength: CONTROL_STREAM_LENGTH,
-    onReject: (e) => {
-      bad = e.error;
-    },
-  });
+  const url = displayUrl(where.url);
   try {
     await redis.connect();
-    const keys = keysFor(where.prefix);
-    if (flags.asset === undefined) {
-      if (command === 'kill') await redis.set(keys.kill, reason);
-      else await redis.del(keys.kill);
-    }
-    if (!transport.publish(keys.streams.control, message)) {
-      process.stderr.write(`mm ${command}: ${bad?.message ?? 'invalid control message'}\n`);
-      process.exitCode = EXIT_BAD_INPUT;
-      return;
-    }
-    await transport.flush();
-    if (transport.stats().published !== 1) throw new Error('the control message was not written');
-    process.stdout.write(
-      `mm ${command}: ${flags.asset ?? 'every asset'} on ${displayUrl(where.url)} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
-    );
   } catch (e) {
     process.stderr.write(
-      `mm ${command}: Redis at ${displayUrl(where.url)} unreachable (${e instanceof Error ? e.message : String(e)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+      `mm ${command}: Redis at ${url} unreachable (${redactSecretsOf(e instanceof Error ? e.message : String(e), where.url)}); an engine in embedded mode stops with Ctrl-C or SIGTERM\n`,
+    );
+    process.exitCode = 1;
+    redis.disconnect();
+    return;
+  }
+  try {
+    if (flags.asset === undefined) {
+      if (command === 'kill') await redis.set(killKey(where.prefix), reason);
+      else await redis.del(killKey(where.prefix));
+    }
+    await redis.xadd(
+      keysFor(where.prefix).streams.control,
+      'MAXLEN',
+      '~',
+      CONTROL_STREAM_LENGTH,
+      '*',
+      STREAM_FIELD,
+      encoded.raw,
+    );
+    process.stdout.write(
+      `mm ${command}: ${flags.asset ?? 'every asset'} on ${url} prefix ${where.prefix}${command === 'kill' ? ' (quotes pulled, orders canceled)' : ''}\n`,
+    );
+  } catch (e) {
+    // Reached but refused: an ACL without the right, a key of the wrong type, an exhausted
+    // stream ID. Not "unreachable": the operator must fix Redis, not the network.
+    process.stderr.write(
+      `mm ${command}: Redis at ${url} refused the ${command}: ${redactSecretsOf(e instanceof Error ? e.message : String(e), where.url)}\n`,
     );
     process.exitCode = 1;
   } finally {
-    await transport.close().catch(() => {});
     redis.disconnect();
   }
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { displayUrl, redactSecretsOf } from '@mm/contracts';
 import type { JobOutcome, JobType, OptimizerQueues, ProgressView } from '@mm/optimizer';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';
 
@@ -91,7 +91,7 @@ export async function checkRedis(url: string): Promise<void> {
   } catch (e) {
     const why = cause?.message ?? (e instanceof Error ? e.message : String(e));
     throw new Error(
-      `Redis at ${displayUrl(url)} unreachable (${why}); the optimizer's queues live there`,
+      `Redis at ${displayUrl(url)} unreachable (${redactSecretsOf(why, url)}); the optimizer's queues live there`,
     );
   } finally {
     redis.disconnect();

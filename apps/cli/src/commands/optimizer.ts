@@ -1,5 +1,5 @@
+import { displayUrl } from '@mm/contracts';
 import type { Command } from 'commander';
-import { displayUrl } from '../displayUrl.js';
 import { say } from './optimize.js';
 import { withFile } from './run.js';
 import { EXIT_BAD_INPUT } from './solve.js';

@@ -58,6 +58,8 @@ async function startSideOptimizer(
     const optimizer = await Optimizer.start(config, {
       logger: optimizerLogger,
       engineConfig: engine.config,
+      // one process: the optimizer signs with the engine's key (its own when none is set)
+      busKey: engine.busKey,
     });
     return { kind: 'bullmq', metricsUrl: optimizer.metricsUrl, stop: () => optimizer.stop('stop') };
   }
@@ -136,6 +138,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   const { EngineConfigError, loadEngineConfig } = await import('@mm/config');
   const { createLogger } = await import('@mm/telemetry');
   const { Engine } = await import('@mm/engine');
+  const { BusKeyError, loadBusKey } = await import('@mm/contracts');
   let config: Awaited<ReturnType<typeof loadEngineConfig>>;
   try {
     config = await loadEngineConfig(flags.config);
@@ -147,6 +150,13 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   const overridden = await withFlagOverrides(config, flags);
   if (typeof overridden === 'string') return fail(command, overridden);
   config = overridden;
+  let busKey: import('@mm/contracts').BusKey | null;
+  try {
+    busKey = await loadBusKey({ file: config.redis.busKeyFile });
+  } catch (e) {
+    if (e instanceof BusKeyError) return fail(command, withFile(flags.config, e.message));
+    throw e;
+  }
   // stdout carries the human status table; logs are JSON lines on stderr, or in a file when both
   // are one terminal (so the two never interleave) or when --log-file says so.
   let logs: LogDestination;
@@ -166,7 +176,7 @@ async function runEngine(command: string, flags: RunFlags): Promise<void> {
   process.once('SIGTERM', onFirstSignal(stopWith));
   let engine: Awaited<ReturnType<typeof Engine.start>>;
   try {
-    engine = await Engine.start(config, { logger });
+    engine = await Engine.start(config, { logger, busKey });
   } catch (e) {
     // Start-up failed after validation (a venue refused to connect, a model cannot be solved):
     // the engine has already released what it opened.
@@ -271,7 +281,8 @@ async function withFlagOverrides(
       ...config,
       redis: {
         ...config.redis,
-        ...(flags.redis === undefined ? {} : { url: flags.redis }),
+        // --redis asks for Redis explicitly: required (no silent embedded fallback)
+        ...(flags.redis === undefined ? {} : { url: flags.redis, required: true }),
         ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
       },
       metrics: { ...config.metrics, ...(port === undefined ? {} : { port }) },

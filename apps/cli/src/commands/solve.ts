@@ -148,11 +148,34 @@ export interface SolveOutcome {
   stderr: string;
 }
 
+/**
+ * Largest `qMax` of a finite-horizon exact solve (`T` given) without `--force`: the stiff
+ * integrator's steps grow with qMax and each costs O(qMax), so the work grows as qMax^2 (about
+ * 1 s at 1000 on one core, minutes at 4000; bench/). Stationary solves are linear and unbounded
+ * here (up to the schema's `MAX_QMAX`).
+ */
+export const MAX_FINITE_HORIZON_QMAX = 1000;
+/** Most bytes read from stdin: a problem is one small JSON object. */
+export const MAX_STDIN_BYTES = 1 << 20;
+
+/** Refusal of a request whose cost is out of bounds (one line naming the field), or null. */
+export function costRefusal(request: SolveRequest): string | null {
+  if (request.model === 'multi' || request.model === 'glft-approx') return null;
+  if (request.T === undefined || request.qMax <= MAX_FINITE_HORIZON_QMAX) return null;
+  return (
+    `field "qMax": ${request.qMax} is above ${MAX_FINITE_HORIZON_QMAX}, the limit of a finite-horizon exact solve ` +
+    '(T given; the work grows as qMax^2): omit T for the stationary solution, or add --force'
+  );
+}
+
 /** The whole command on a stdin text: one JSON line on stdout, or one line on stderr. */
-export function runSolve(stdinText: string): SolveOutcome {
+export function runSolve(stdinText: string, options: { force?: boolean } = {}): SolveOutcome {
   const parsed = parseSolveRequest(stdinText);
   if (!parsed.ok)
     return { exitCode: EXIT_BAD_INPUT, stdout: '', stderr: `mm solve: ${parsed.message}\n` };
+  const refusal = options.force ? null : costRefusal(parsed.request);
+  if (refusal !== null)
+    return { exitCode: EXIT_BAD_INPUT, stdout: '', stderr: `mm solve: ${refusal}\n` };
   let answer: SolveAnswer | MultiAnswer;
   try {
     answer = solveRequest(parsed.request);
@@ -166,9 +189,15 @@ export function runSolve(stdinText: string): SolveOutcome {
   return { exitCode: 0, stdout: `${JSON.stringify(answer)}\n`, stderr: '' };
 }
 
-async function readStdin(): Promise<string> {
+/** Stdin as text, or null when it is longer than `maxBytes` (reading stops there). */
+async function readStdin(maxBytes = MAX_STDIN_BYTES): Promise<string | null> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let bytes = 0;
+  for await (const chunk of process.stdin) {
+    bytes += (chunk as Buffer).length;
+    if (bytes > maxBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -181,13 +210,27 @@ export function addSolveCommand(program: Command): void {
         'optimal quotes (per inventory level; multi: per asset at the given inventory) as JSON ' +
         'on stdout',
     )
-    .action(async () => {
+    .option(
+      '--force',
+      `solve even above the cost bound (finite horizon: qMax > ${MAX_FINITE_HORIZON_QMAX})`,
+    )
+    .action(async (flags: { force?: boolean }) => {
       if (process.stdin.isTTY) {
         process.stderr.write('mm solve: expected a JSON problem on stdin (pipe it in)\n');
         process.exitCode = EXIT_BAD_INPUT;
         return;
       }
-      const outcome = runSolve(await readStdin());
+      const text = await readStdin();
+      if (text === null) {
+        process.stderr.write(
+          `mm solve: stdin: more than ${MAX_STDIN_BYTES} bytes; a problem is one small JSON object\n`,
+        );
+        process.exitCode = EXIT_BAD_INPUT;
+        // stop at once: the rest of stdin is not read
+        setTimeout(() => process.exit(), 50).unref();
+        return;
+      }
+      const outcome = runSolve(text, flags);
       if (outcome.stdout) process.stdout.write(outcome.stdout);
       if (outcome.stderr) process.stderr.write(outcome.stderr);
       // exitCode, not exit(): a large answer on a pipe must be flushed first.

@@ -87,6 +87,14 @@ export class PortfolioQuoting {
       policy = new IndependentPolicy(spec, deps.assetPolicies, 'independent');
     }
     this.decider = new PortfolioDecider(spec, policy, deps.inventory, deps.model !== 'multi');
+    // Every (asset, venue) series exists from the start (at 0), so dashboards show "none yet".
+    for (const a of spec.assets) {
+      for (const v of a.venues) {
+        deps.metrics.hedges.inc({ asset: a.symbol, venue: v.venue }, 0);
+        for (const side of ['bid', 'ask'] as const)
+          deps.metrics.quotesClamped.inc({ asset: a.symbol, venue: v.venue, side }, 0);
+      }
+    }
     const estimate = deps.config.portfolio?.covariance?.estimate;
     this.live =
       estimate !== undefined && deps.model === 'multi'

@@ -1,5 +1,9 @@
-import type { EngineConfig, ModelParams } from '@mm/config';
-import { hedgingEnabled, type PortfolioModel } from '@mm/config';
+import {
+  type EngineConfig,
+  hedgingEnabled,
+  type ModelParams,
+  type PortfolioModel,
+} from '@mm/config';
 import { type PortfolioSpec, portfolioCovariance } from '@mm/hjb-core';
 
 /**

@@ -1,6 +1,6 @@
 import type { EngineConfig } from '@mm/config';
 import type { StreamNames, Transport } from '@mm/contracts';
-import { ENVELOPE_VERSION } from '@mm/contracts';
+import { BusKey, ENVELOPE_VERSION } from '@mm/contracts';
 import type { Logger } from '@mm/telemetry';
 import { startMetricsServer } from '@mm/telemetry';
 import type { Registry } from 'prom-client';
@@ -35,6 +35,12 @@ export interface EngineDeps {
   env?: NodeJS.ProcessEnv;
   /** Use this transport instead of connecting to `config.redis` (it is closed on stop). */
   transport?: Transport;
+  /**
+   * The deployment's bus key (`MM_BUS_KEY` or `redis.busKeyFile`, loaded by the caller): params
+   * and control from other processes are accepted only signed with it. Without one the engine
+   * uses a key of its own (shared with an optimizer in the same process only).
+   */
+  busKey?: BusKey | null;
   /** Randomness of the session tag only (default `Math.random`). */
   random?: () => number;
   /** Each tick-to-quote time, seconds (benchmarks; the histogram metric is always fed). */
@@ -58,6 +64,8 @@ export interface ShutdownReport {
  */
 export class Engine {
   readonly killSwitch = new KillSwitch();
+  /** Signs and checks bus messages: the deployment's key, or one of this process's own. */
+  readonly busKey: BusKey;
   readonly metrics: EngineMetrics;
   private readonly scheduler: SchedulerLike;
   private readonly nowMs: () => number;
@@ -79,6 +87,7 @@ export class Engine {
     readonly config: EngineConfig,
     private readonly deps: EngineDeps,
   ) {
+    this.busKey = deps.busKey ?? BusKey.ephemeral();
     this.scheduler = deps.scheduler ?? asyncScheduler;
     this.nowMs = deps.nowMs ?? Date.now;
     this.log = deps.logger;
@@ -140,6 +149,7 @@ export class Engine {
     const bus = await EngineBus.connect({
       redis: config.redis,
       ...(deps.transport ? { transport: deps.transport } : {}),
+      busKey: this.busKey,
       metrics,
       log,
     });
@@ -213,7 +223,7 @@ export class Engine {
       },
       onControl: (m) => applyControl(m, { killSwitch: this.killSwitch, assets, log }),
     });
-    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log));
+    this.subscriptions.push(reportKillSwitch(this.killSwitch, metrics, log, [...assets]));
     this.reporter = new StatusReporter({
       config,
       bus,
@@ -303,8 +313,17 @@ export class Engine {
 
   /** Venue positions against the ledger's, and venue orders against the managers'. */
   async reconcile(): Promise<void> {
-    if (!this.session || !this.book) return;
-    this.book.reconcile(await this.session.positions());
+    const { session, book } = this;
+    if (!session || !book) return;
+    const before = book.received;
+    const reports = await session.positions();
+    // A fill in flight (received while the venues answered, or not yet durable) would show as a
+    // drift of its size: compare at the next round instead.
+    if (book.received !== before || !book.settled) {
+      this.log.debug('reconcile deferred: fills in flight');
+      return;
+    }
+    book.reconcile(reports);
   }
 
   status(): EngineStatus {

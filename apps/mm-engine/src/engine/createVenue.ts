@@ -41,23 +41,24 @@ export async function createVenue(
 }
 
 /**
- * Where a simulated venue starts: the ledger's positions on it when the ledger holds any fill of
- * this venue (a restart continues), else the config's `initialPositionLots` (a starting position,
- * as a real account has one), in base units.
+ * Where a simulated venue starts, base units: the config's `initialPositionLots` (a starting
+ * position, as a real account has one; with an empty ledger that is all) plus the ledger's fills
+ * on this venue, so a restart continues where the last session stopped. The opening position is
+ * not a fill and never enters the ledger: the engine adopts the difference between the venue and
+ * the ledger at every start (`InventoryBook.adoptVenuePositions`), so it is counted once.
  */
 export function simStartingPositionsBase(
   config: SimVenueConfig,
   assets: ReadonlyArray<AssetConfig>,
   ledgerPositionsBase: Readonly<Record<string, number>>,
 ): Record<string, number> {
-  if (Object.keys(ledgerPositionsBase).length > 0) return { ...ledgerPositionsBase };
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = { ...ledgerPositionsBase };
   for (const [asset, lots] of Object.entries(config.initialPositionLots)) {
     const lot = assets.find((a) => a.symbol === asset)?.lotSizeBase;
     if (lot === undefined) {
       throw new Error(`config.venues[${config.name}].initialPositionLots.${asset}: unknown asset`);
     }
-    out[asset] = lots * lot;
+    out[asset] = (out[asset] ?? 0) + lots * lot;
   }
   return out;
 }

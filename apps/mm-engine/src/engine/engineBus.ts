@@ -1,7 +1,11 @@
 import type { RedisConfig } from '@mm/config';
 import {
+  BUS_KEY_ENV,
+  BUS_KEY_FILE_FIELD,
+  type BusKey,
   type Subscription as BusSubscription,
   connectTransport,
+  displayUrl,
   keysFor,
   type Message,
   type StreamNames,
@@ -21,6 +25,8 @@ export interface EngineBusOptions {
   redis: RedisConfig;
   /** Use this transport instead of connecting to `redis` (it is closed on `close`). */
   transport?: Transport;
+  /** Signs what is published, checks what is received (see `EngineDeps.busKey`). */
+  busKey: BusKey;
   metrics: EngineMetrics;
   log: Logger;
 }
@@ -45,8 +51,21 @@ export class EngineBus {
 
   static async connect(options: EngineBusOptions): Promise<EngineBus> {
     const { redis, metrics, log } = options;
-    const onReject = (e: { stream: string; direction: string; error: Error }) => {
+    let toldHowToSign = false;
+    const onReject = (e: {
+      stream: string;
+      direction: string;
+      error: Error & { code?: string };
+    }) => {
       metrics.busRejected.inc({ stream: e.stream, direction: e.direction });
+      const unsigned = e.error.code === 'UNSIGNED' || e.error.code === 'BAD_SIGNATURE';
+      if (unsigned && options.busKey.origin === 'ephemeral' && !toldHowToSign) {
+        toldHowToSign = true;
+        log.warn(
+          { stream: e.stream },
+          `${e.stream}: a message not signed with this engine's key was rejected: it has no bus key, so it accepts params and control (other than a kill) only from its own process; set ${BUS_KEY_ENV} (or ${BUS_KEY_FILE_FIELD}) to the same key here, in the optimizer and for mm kill/resume`,
+        );
+      }
       log.warn(
         { stream: e.stream, direction: e.direction, err: e.error.message },
         'bus message rejected',
@@ -61,6 +80,8 @@ export class EngineBus {
         prefix: redis.prefix,
         timeoutMs: redis.connectTimeoutMs,
         onReject,
+        key: options.busKey,
+        required: redis.required === true,
       });
       transport = connected.transport;
       if (connected.kind === 'in-process') {
@@ -74,7 +95,7 @@ export class EngineBus {
     if (transport.kind === 'redis') {
       client = new Redis(redis.url, { maxRetriesPerRequest: 2, protocol: 2, lazyConnect: false });
       client.on('error', (e) => log.debug({ err: e.message }, 'redis client error'));
-      log.info({ url: redis.url, prefix: redis.prefix }, 'Redis transport');
+      log.info({ url: displayUrl(redis.url), prefix: redis.prefix }, 'Redis transport');
     }
     return new EngineBus(transport, client, redis.prefix, log);
   }
@@ -156,16 +177,22 @@ export function applyControl(
   log.warn({ command, asset: asset ?? 'all', reason: why }, 'control command');
 }
 
-/** Report the kill switch: the `mm_kill_switch_state` gauge and a log line on hold and release. */
+/**
+ * Report the kill switch: the global `mm_kill_switch_state` gauge, one
+ * `mm_kill_switch_asset_state{asset}` per configured asset (its own kill), and a log line on
+ * hold and release.
+ */
 export function reportKillSwitch(
   killSwitch: KillSwitch,
   metrics: EngineMetrics,
   log: Logger,
+  assets: readonly string[],
 ): Subscription {
   let held = false;
   return killSwitch.changes().subscribe((s) => {
     const killed = s.global.size > 0;
     metrics.killSwitch.set(killed ? 1 : 0);
+    for (const asset of assets) metrics.killSwitchAsset.set({ asset }, s.assets.has(asset) ? 1 : 0);
     if (s.global.size > 0 || s.assets.size > 0) {
       held = true;
       log.warn(

@@ -52,6 +52,7 @@ export class InventoryBook {
   /** Fills received before recovery finished (recorded right after it). */
   private readonly earlyFills: VenueFill[] = [];
   private applied = 0;
+  private receivedCount = 0;
 
   constructor(private readonly options: InventoryBookOptions) {
     this.pending = new PendingLots(options.lotSizeBase);
@@ -190,6 +191,7 @@ export class InventoryBook {
 
   /** A venue fill: pending exposure until the recorder has made it durable and applied it. */
   receive(fill: VenueFill): void {
+    this.receivedCount++;
     if (!this.recorder) {
       this.earlyFills.push(fill);
       return;
@@ -199,6 +201,16 @@ export class InventoryBook {
       this.refresh();
     }
     this.recorder.record(fill);
+  }
+
+  /** Fills received from the venues since start (durable or not). */
+  get received(): number {
+    return this.receivedCount;
+  }
+
+  /** No fill is waiting to become durable: the ledger has every fill received. */
+  get settled(): boolean {
+    return this.pending.isEmpty && (this.recorder?.queued ?? 0) === 0;
   }
 
   /** Resolves once every fill received so far is durable and applied. */

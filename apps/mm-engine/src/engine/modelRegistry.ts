@@ -12,6 +12,9 @@ import { checkParamsUpdate } from './paramsUpdate.js';
 import { policyFromConfig, SwappablePolicy } from './policyFromConfig.js';
 import { RegimeTracker } from './regimeTracker.js';
 
+/** The `asset` label of rejected updates naming assets this engine does not quote. */
+export const OTHER_ASSET = 'other';
+
 /** The model(s) one asset quotes with: one policy, or one per regime with the filter choosing. */
 interface AssetModels {
   asset: AssetConfig;
@@ -119,8 +122,12 @@ export class ModelRegistry {
       nowMs: this.options.nowMs(),
     });
     if (!result.ok) {
-      for (const a of message.payload.assets)
-        metrics.paramUpdates.inc({ asset: a.asset, result: 'rejected' });
+      // Labels only from configured assets (and the one fixed `other`): a message naming many
+      // unknown assets must not add a series for each (issue 12: 100k names, 700k series).
+      const labels = new Set(
+        message.payload.assets.map((a) => (this.models.has(a.asset) ? a.asset : OTHER_ASSET)),
+      );
+      for (const asset of labels) metrics.paramUpdates.inc({ asset, result: 'rejected' });
       log.warn(
         { source: message.source, field: result.field, reason: result.reason },
         'parameter update rejected',

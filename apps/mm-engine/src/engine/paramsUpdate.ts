@@ -125,14 +125,21 @@ export function checkParamsUpdate(
   return { ok: true, assets: accepted };
 }
 
+/** Relative rounding allowed in the change-factor check (decimal inputs are not exact). */
+const RATIO_ROUNDING = 1e-12;
+
 function implausible(
   update: AssetParams,
   configured: ModelParams,
   factor: number,
 ): { field: string; reason: string } | undefined {
   for (const field of MODEL_FIELDS) {
-    const ratio = update[field] / configured[field];
-    if (!(ratio <= factor && ratio >= 1 / factor)) {
+    // Compared by multiplication with a rounding allowance: 0.01 / 0.1 is 0.09999999999999999 in
+    // floating point, and an update at exactly 1/10x must pass (10.0001x still fails).
+    const slack = 1 + RATIO_ROUNDING;
+    const u = update[field];
+    const c = configured[field];
+    if (!(u <= c * factor * slack && u * factor * slack >= c)) {
       return {
         field,
         reason: `${update[field]} is more than ${factor}x away from the configured ${configured[field]}`,

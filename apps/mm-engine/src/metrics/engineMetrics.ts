@@ -141,6 +141,8 @@ export interface EngineMetrics {
   readonly pipelineRestarts: Counter<'asset' | 'venue'>;
   /** Kill switch: 1 engaged (everything cancelled), 0 released. */
   readonly killSwitch: Gauge;
+  /** One asset's own kill (a control message naming it): 1 engaged, 0 released. */
+  readonly killSwitchAsset: Gauge<'asset'>;
   /** Ledger inventory minus the venue's reported position, lots. */
   readonly inventoryDrift: Gauge<'asset' | 'venue'>;
   /** Portfolio risk `q' Sigma q` (q in asset units), quote currency^2 per second. */
@@ -335,6 +337,11 @@ export function createEngineMetrics(
       help: 'Kill switch: 1 engaged, 0 released',
       registers,
     }),
+    killSwitchAsset: gauge(
+      'mm_kill_switch_asset_state',
+      "One asset's own kill (mm kill --asset, a control message naming it): 1 engaged, 0 released; the global switch is mm_kill_switch_state",
+      ['asset'],
+    ),
     portfolioRisk: new Gauge({
       name: 'mm_portfolio_risk',
       help: "Portfolio risk q' Sigma q (q in asset units), quote currency^2 per second",

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type EngineConfig, parseEngineConfig } from '@mm/config';
-import { ENVELOPE_VERSION, encode, STREAM_FIELD, streamNames } from '@mm/contracts';
+import { BusKey, createCodec, ENVELOPE_VERSION, STREAM_FIELD, streamNames } from '@mm/contracts';
 import { createLogger } from '@mm/telemetry';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,13 @@ function e2eConfig(prefix: string, redisUrl: string, ledgerDir: string): EngineC
       priceBandBps: 100,
     },
     replaceToleranceTicks: 1,
-    redis: { url: redisUrl, prefix, connectTimeoutMs: 500 },
+    // an explicit redis section requires Redis; the embedded case below allows the fallback
+    redis: {
+      url: redisUrl,
+      prefix,
+      connectTimeoutMs: 500,
+      required: redisUrl !== 'redis://127.0.0.1:1',
+    },
     metrics: { port: 0 },
     ledger: { dir: ledgerDir },
     snapshotIntervalMs: 200,
@@ -108,7 +114,10 @@ describe('engine end to end (simulated venues, real Redis)', () => {
   it('quotes every asset on both venues, fills within limits, obeys the kill switch and parameter checks, and shuts down flat; a restart recovers the inventory', async () => {
     const { logger, lines } = memoryLogger();
     const config = e2eConfig(prefix, 'redis://127.0.0.1:6379', dir);
-    const engine = await Engine.start(config, { logger });
+    // The deployment's bus key (MM_BUS_KEY): parameter updates below are signed with it.
+    const busKey = BusKey.fromText('engine-e2e-test-bus-key-0123456789', 'test');
+    const { encode } = createCodec(undefined, { key: busKey });
+    const engine = await Engine.start(config, { logger, busKey });
     expect(engine.transportKind).toBe('redis');
 
     // Quotes on every leg, then fills.

@@ -112,7 +112,22 @@ describe('portfolio engine end to end', () => {
       expect(report.leftoverOrders).toBe(0);
     }
     expect(errors).toEqual([]);
-  }, 90_000);
+    const stoppedAt = engine.status().assets[0]!.inventoryLots;
+    const filled = stoppedAt + 10; // what the session traded, all of it in the ledger
+
+    // A restart continues where it stopped: the sim venue starts at -10 plus the ledger's fills,
+    // the ledger explains all but the opening -10, which is adopted again.
+    const again = errorLogger();
+    const restarted = await Engine.start(config, { logger: again.logger });
+    try {
+      expect(again.lines).toContainEqual(
+        expect.objectContaining({ asset: 'BTC', ledgerLots: filled, venueLots: stoppedAt }),
+      );
+    } finally {
+      await restarted.stop('test');
+    }
+    expect(again.errors).toEqual([]);
+  }, 120_000);
 
   /** BTC and ETH correlated 0.9, long 5 lots BTC, ETH flat: ETH's depths (bid, ask) from the mid. */
   async function ethDepths(model: 'multi' | 'independent') {

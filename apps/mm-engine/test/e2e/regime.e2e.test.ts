@@ -63,7 +63,7 @@ describe('engine with volatility regimes (simulated Markov-switching market)', (
         staleDataTimeoutMs: 1000,
         priceBandBps: 500,
       },
-      redis: { url: 'redis://127.0.0.1:1', connectTimeoutMs: 100 },
+      redis: { url: 'redis://127.0.0.1:1', connectTimeoutMs: 100, required: false },
       metrics: { enabled: false },
       ledger: { dir },
     });

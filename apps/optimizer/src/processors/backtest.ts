@@ -74,7 +74,7 @@ export async function runPolicyPaths(
       dtSec: options.dtSec,
       horizonSec: options.horizonSec,
       seed: seed + i,
-      recordEverySteps: 1,
+      recordEverySteps: 0, // the objective uses the simulator's streamed inventory integrals
       recordFills: false,
       fillsAfterMidMove: market.fillsAfterMidMove ?? false,
     });

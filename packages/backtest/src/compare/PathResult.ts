@@ -1,4 +1,4 @@
-import { inventoryStats } from '../stats/inventory.js';
+import { type InventoryStats, inventoryStats } from '../stats/inventory.js';
 
 /** What one simulated (or replayed) path of one policy produced. */
 export interface PathResult {
@@ -61,6 +61,23 @@ export function pathResultFromSeries(
     );
   const inv = inventoryStats(series.tSec, series.inventoryLots);
   const pnl = series.pnl[series.pnl.length - 1]!;
+  return pathResultFromStats(inv, pnl, series, phiPerLot2Sec, terminalPenalty);
+}
+
+/**
+ * A {@link PathResult} from a path's inventory statistics and final P&L (quote currency), as
+ * accumulated while simulating, without its series; same objective as {@link pathResultFromSeries}.
+ */
+export function pathResultFromStats(
+  inv: Pick<InventoryStats, 'meanAbsInventory' | 'maxAbsInventory' | 'integratedSquaredInventory'>,
+  pnl: number,
+  counts: { fills: number; takerVolume: number },
+  phiPerLot2Sec: number,
+  terminalPenalty = 0,
+): PathResult {
+  if (!(phiPerLot2Sec >= 0))
+    throw new RangeError(`phiPerLot2Sec must be >= 0, got ${phiPerLot2Sec}`);
+  const series = counts;
   const result: PathResult = {
     pnl,
     objective: pnl - phiPerLot2Sec * inv.integratedSquaredInventory - terminalPenalty,

@@ -11,11 +11,20 @@ import { type PolicySpec, policyName } from './policySpecs.js';
 export const MAX_PATHS = 1_000_000;
 /** Most simulated steps per path. */
 export const MAX_STEPS = 10_000_000;
+/**
+ * Largest model parameter accepted (sigma, A, k, gamma, phi, alpha): far beyond any market, small
+ * enough that `phi = gamma sigma^2 / 2` and the policies' formulas stay finite.
+ */
+export const MAX_PARAMETER = 1e9;
 
 const num = finiteNumber;
 const positive = () => finitePositive();
 const nonNegative = finiteNonNegative;
 const int = integerIn;
+/** A model parameter in (0, MAX_PARAMETER]. */
+const parameter = () => num(` in (0, ${MAX_PARAMETER}]`, (v) => v > 0 && v <= MAX_PARAMETER);
+/** A penalty in [0, MAX_PARAMETER]. */
+const penalty = () => num(` in [0, ${MAX_PARAMETER}]`, (v) => v >= 0 && v <= MAX_PARAMETER);
 
 /** The simulated market: price units, seconds, lots of one base unit. */
 const marketSchema = z.strictObject({
@@ -26,13 +35,13 @@ const marketSchema = z.strictObject({
     .enum(['arithmetic', 'binomial'], { error: 'expected "arithmetic" or "binomial"' })
     .optional(),
   /** Volatility, price units per sqrt(second). */
-  sigma: positive(),
+  sigma: parameter(),
   /** Drift, price units per second (arithmetic only). */
   drift: num().optional(),
   /** Fill rate at the mid, lots per second. */
-  A: positive(),
+  A: parameter(),
   /** Intensity decay per price unit. */
-  k: positive(),
+  k: parameter(),
   fillProbability: z
     .enum(['exact', 'firstOrder'], { error: 'expected "exact" or "firstOrder"' })
     .optional(),
@@ -50,17 +59,18 @@ const runSchema = z.strictObject({
   dt: positive(),
   /** Horizon, seconds. */
   T: positive(),
-  paths: int(1, MAX_PATHS),
+  /** At least two: a standard deviation needs two paths. */
+  paths: int(2, MAX_PATHS),
   seed: int(0, 2 ** 31 - 1).optional(),
 });
 
 const objectiveSchema = z.strictObject({
   /** Risk aversion, per (price unit x lot): `phi = gamma sigma^2 / 2` unless phi is given. */
-  gamma: positive().optional(),
+  gamma: parameter().optional(),
   /** Running penalty, quote currency per lot^2 per second. */
-  phi: nonNegative().optional(),
+  phi: penalty().optional(),
   /** Terminal penalty, quote currency per lot^2. */
-  alpha: nonNegative().optional(),
+  alpha: penalty().optional(),
 });
 
 const name = z
@@ -85,9 +95,9 @@ const policySchema = z.discriminatedUnion(
       horizon: z
         .enum(['finite', 'stationary'], { error: 'expected "finite" or "stationary"' })
         .optional(),
-      xi: nonNegative().optional(),
+      xi: penalty().optional(),
     }),
-    z.strictObject({ type: z.literal('closedForm'), name, xi: nonNegative().optional() }),
+    z.strictObject({ type: z.literal('closedForm'), name, xi: penalty().optional() }),
     z.strictObject({
       type: z.literal('grid'),
       name,

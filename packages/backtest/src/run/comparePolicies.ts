@@ -1,5 +1,5 @@
 import { type Fill, type SimulationPath, type SimulationResult, simulate } from '@mm/simulator';
-import { type PathResult, pathResultFromSeries } from '../compare/PathResult.js';
+import { type PathResult, pathResultFromStats } from '../compare/PathResult.js';
 import {
   type PolicyComparison,
   type PolicyRuns,
@@ -108,22 +108,24 @@ export interface PolicyComparisonRun {
 
 /** Reduce one simulated path to a {@link PathResult} on the given objective. */
 export function pathResultOf(result: SimulationResult, objective: ObjectiveSpec): PathResult {
-  const path = result.path;
-  if (!path) throw new RangeError('the simulation kept no path (recordEverySteps must be >= 1)');
   const c = result.counts;
   const alpha = objective.alphaPerLot2 ?? 0;
-  return pathResultFromSeries(
-    {
-      tSec: path.tSec,
-      inventoryLots: path.inventoryLots,
-      pnl: path.pnlQuote,
-      fills: c.makerBuys + c.makerSells,
-      takerVolume: c.takerBuys + c.takerSells,
-    },
+  // The simulator's inventory integrals cover every step, whether or not the path was kept.
+  return pathResultFromStats(
+    result.inventory,
+    result.pnlQuote,
+    { fills: c.makerBuys + c.makerSells, takerVolume: c.takerBuys + c.takerSells },
     objective.phiPerLot2Sec,
     alpha * result.inventoryLots * result.inventoryLots,
   );
 }
+
+/**
+ * Most points of a path's series kept: longer runs keep every n-th step, so memory is bounded
+ * whatever the number of steps. The objective and inventory statistics use every step regardless
+ * (streamed by the simulator); drawdowns, markouts and the report use the sampled series.
+ */
+export const MAX_REPORT_POINTS = 100_000;
 
 /**
  * Run `paths` seeded closed-loop paths of every policy on the same markets (path `i`: seed
@@ -145,6 +147,10 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
   if (!Number.isInteger(rep) || rep < 0 || rep >= paths)
     throw new RangeError(`representativePath must be an integer in [0, ${paths - 1}], got ${rep}`);
   const market = buildMarket(options.market);
+  const recordEvery = Math.max(
+    1,
+    Math.ceil(Math.round(options.horizonSec / options.dtSec) / MAX_REPORT_POINTS),
+  );
   const qMax = options.market.qMaxLots;
   const total = paths * policies.length;
   const runs: PolicyRuns[] = [];
@@ -168,7 +174,9 @@ export function comparePolicies(options: ComparePoliciesOptions): PolicyComparis
         dtSec: options.dtSec,
         horizonSec: options.horizonSec,
         seed: seed + i,
-        recordEverySteps: 1,
+        // every path's series feeds its drawdown and markouts; beyond MAX_REPORT_POINTS steps
+        // it is sampled every n-th step (memory bounded; the objective still uses every step)
+        recordEverySteps: recordEvery,
         recordFills: true,
         fillsAfterMidMove: options.market.fillsAfterMidMove ?? false,
       });

@@ -2,6 +2,7 @@
 export {
   type BacktestConfig,
   backtestConfigSchema,
+  MAX_PARAMETER,
   MAX_PATHS,
   MAX_STEPS,
   marketSpecOf,
@@ -11,6 +12,7 @@ export {
 export {
   type ComparePoliciesOptions,
   comparePolicies,
+  MAX_REPORT_POINTS,
   type MeanStd,
   type NamedPolicyFactory,
   type ObjectiveSpec,

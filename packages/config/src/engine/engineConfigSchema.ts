@@ -10,6 +10,16 @@ import {
   portfolioIssues,
 } from './portfolioConfigSchema.js';
 
+/** Longest timer Node holds (2^31 - 1 ms, about 24.8 days): longer ones fire after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A span in milliseconds a timer can hold: in (0, MAX_TIMER_MS], or [0, ...] with `allowZero`. */
+const timerMs = (allowZero = false) => {
+  const message = `expected a number of milliseconds in ${allowZero ? '[0' : '(0'}, ${MAX_TIMER_MS}] (a Node timer fires at once beyond)`;
+  return z
+    .number({ error: message })
+    .refine((v) => (allowZero ? v >= 0 : v > 0) && v <= MAX_TIMER_MS, { error: message });
+};
+
 /** Intensity `A exp(-k delta)` and risk parameters of one asset's model. */
 export const modelParamsSchema = z.strictObject({
   /** Fill intensity of one resting quote at zero distance from the mid, fills per second. */
@@ -105,9 +115,9 @@ export const simVenueConfigSchema = z.strictObject({
     .int({ error: 'expected an integer' })
     .optional(),
   /** Book update interval per asset, milliseconds (default 100). */
-  bookIntervalMs: positive().default(100),
+  bookIntervalMs: timerMs().default(100),
   /** Order acknowledgement latency, milliseconds (default 0). */
-  latencyMs: nonNegative().default(0),
+  latencyMs: timerMs(true).default(0),
   /** Maker and taker fees, basis points of notional (negative maker = rebate; default 0). */
   makerFeeBps: z.number({ error: 'expected a number' }).default(0),
   takerFeeBps: z.number({ error: 'expected a number' }).default(0),
@@ -118,7 +128,7 @@ export const simVenueConfigSchema = z.strictObject({
   rejectRate: z.number().gte(0).lte(1).default(0),
   /** Correlation of the simulated mids' changes, top-level `assets` order (Cholesky); default none. */
   correlation: matrixSchema.optional(),
-  /** Starting position per asset, lots; applies when the ledger holds no fill of this venue. */
+  /** Starting position per asset, lots (the venue starts there plus the ledger's fills on it). */
   initialPositionLots: z
     .record(z.string(), z.number({ error: 'expected a finite number' }).finite())
     .default({}),
@@ -162,7 +172,7 @@ export const riskLimitsSchema = z.strictObject({
   /** Order actions per second the order manager may send. */
   maxOrdersPerSec: positive(),
   /** Quotes are pulled when no book update arrived for this long, milliseconds. */
-  staleDataTimeoutMs: positive(),
+  staleDataTimeoutMs: timerMs(),
   /** Largest mid jump between updates, and largest quote distance from the mid, basis points. */
   priceBandBps: positive(),
 });
@@ -173,7 +183,7 @@ export const ordersSchema = z.strictObject({
   /** Attempts per order call on transient errors, including the first (default 4). */
   maxAttempts: positiveInt().default(4),
   /** First retry delay, doubled per attempt, milliseconds (default 200). */
-  retryBaseMs: positive().default(200),
+  retryBaseMs: timerMs().default(200),
 });
 
 export const redisSchema = z.strictObject({
@@ -181,7 +191,15 @@ export const redisSchema = z.strictObject({
   /** Deployment prefix: streams are `mm:{prefix}:...` (default `default`). */
   prefix: deploymentPrefix().default('default'),
   /** Wait this long for Redis at start before using the in-process transport, ms. */
-  connectTimeoutMs: positive().default(500),
+  connectTimeoutMs: timerMs().default(500),
+  /** A file holding the bus key that signs params and control (else `MM_BUS_KEY`). */
+  busKeyFile: nonEmptyString().optional(),
+  /**
+   * Start fails (exit 1) when Redis does not answer, instead of falling back to the in-process
+   * bus. Default: true when the config has a `redis` section, false without one; `false` allows
+   * the fallback explicitly.
+   */
+  required: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 export const metricsSchema = z.strictObject({
@@ -213,14 +231,14 @@ export const engineConfigSchema = z.preprocess(
       metrics: metricsSchema.default(metricsSchema.parse({})),
       ledger: ledgerSchema.default(ledgerSchema.parse({})),
       /** Venue positions are compared with the ledger's this often, milliseconds (default 30 s). */
-      reconcileIntervalMs: positive().default(30_000),
+      reconcileIntervalMs: timerMs().default(30_000),
       /**
        * Parameter updates may move each of A, k, sigma, gamma by at most this factor from the
        * asset's configured value (default 10); larger moves are rejected as implausible.
        */
       maxParamChangeFactor: z.number().gt(1, { error: 'expected a number > 1' }).default(10),
       /** Engine snapshots are published this often, milliseconds (default 1 s). */
-      snapshotIntervalMs: positive().default(1000),
+      snapshotIntervalMs: timerMs().default(1000),
       /** One decision for the whole book (issue 10); without it each asset quotes on its own. */
       portfolio: portfolioConfigSchema.optional(),
     })
@@ -365,7 +383,13 @@ export class EngineConfigError extends Error {
 /** Validate an engine config; throws an `EngineConfigError` naming the field paths. */
 export function parseEngineConfig(input: unknown): EngineConfig {
   const result = engineConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Redis asked for explicitly (a `redis` section) is required, unless it says otherwise.
+    const explicit =
+      typeof input === 'object' && input !== null && 'redis' in input && input.redis !== undefined;
+    result.data.redis.required ??= explicit;
+    return result.data;
+  }
   throw new EngineConfigError(
     result.error.issues.map((issue) => ({
       path: formatConfigPath(issue.path),

@@ -9,6 +9,8 @@ export const optimizerRedisSchema = z.strictObject({
   prefix: deploymentPrefix().default('default'),
   /** How long `Optimizer.start` waits for Redis before failing, ms (default 2000). */
   connectTimeoutMs: positive().default(2000),
+  /** A file holding the bus key that signs published params (else `MM_BUS_KEY`). */
+  busKeyFile: nonEmptyString().optional(),
 });
 
 export const optimizerMetricsSchema = z.strictObject({

@@ -62,7 +62,33 @@ const controlPayload = fc.record(
   { requiredKeys: ['command'] },
 );
 
-const base = { v: fc.constant(1 as const), ts: epochMs, source: name };
+/** A portfolio of n distinct assets with an n x n matrix (entries in [-1, 1] fit both kinds). */
+const portfolioPayload = fc
+  .uniqueArray(name, { minLength: 1, maxLength: 5 })
+  .chain((assets) =>
+    fc.record({
+      assets: fc.constant(assets),
+      gamma: positive(1e3),
+      matrix: fc.array(
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }).filter(noNegZero), {
+          minLength: assets.length,
+          maxLength: assets.length,
+        }),
+        { minLength: assets.length, maxLength: assets.length },
+      ),
+      kind: fc.constantFrom('correlation' as const, 'covariance' as const),
+      validUntil: epochMs,
+    }),
+  )
+  .map(({ matrix, kind, ...rest }) => ({ ...rest, [kind]: matrix }));
+
+const inventoryPayload = fc.record({
+  shard: name,
+  seq: fc.nat(),
+  assets: fc.dictionary(name, finite, { maxKeys: 4 }),
+});
+
+const base = { v: fc.constant(2 as const), ts: epochMs, source: name };
 
 /** Arbitrary valid bus message under the default bounds. */
 export const messageArb: fc.Arbitrary<Message> = fc.oneof(
@@ -70,12 +96,18 @@ export const messageArb: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ ...base, type: fc.constant('fill' as const), payload: fillPayload }),
   fc.record({ ...base, type: fc.constant('params' as const), payload: paramsPayload }),
   fc.record({ ...base, type: fc.constant('control' as const), payload: controlPayload }),
+  fc.record({
+    ...base,
+    type: fc.constant('portfolio-params' as const),
+    payload: portfolioPayload,
+  }) as fc.Arbitrary<Message>,
+  fc.record({ ...base, type: fc.constant('inventory' as const), payload: inventoryPayload }),
 );
 
 /** A valid fill message with the given id. */
 export function fill(id: string, ts = 1_700_000_000_000): Message {
   return {
-    v: 1,
+    v: 2,
     type: 'fill',
     ts,
     source: 'test',
@@ -96,7 +128,7 @@ export function fill(id: string, ts = 1_700_000_000_000): Message {
 /** A valid parameter update. */
 export function params(): Message {
   return {
-    v: 1,
+    v: 2,
     type: 'params',
     ts: 1_700_000_000_000,
     source: 'optimizer',
@@ -104,5 +136,35 @@ export function params(): Message {
       assets: [{ asset: 'BTC', sigma: 2.5, A: 140, k: 1.5, gamma: 0.1, phi: 0.001, qMax: 10 }],
       validUntil: 1_700_000_060_000,
     },
+  };
+}
+
+/** A valid portfolio-params message over BTC and ETH (correlation 0.6). */
+export function portfolioParams(): Message {
+  return {
+    v: 2,
+    type: 'portfolio-params',
+    ts: 1_700_000_000_000,
+    source: 'optimizer',
+    payload: {
+      assets: ['BTC', 'ETH'],
+      gamma: 1e-4,
+      correlation: [
+        [1, 0.6],
+        [0.6, 1],
+      ],
+      validUntil: 1_700_000_060_000,
+    },
+  };
+}
+
+/** A control message. */
+export function control(command: 'kill' | 'resume', asset?: string): Message {
+  return {
+    v: 2,
+    type: 'control',
+    ts: 1_700_000_000_000,
+    source: 'cli',
+    payload: { command, ...(asset === undefined ? {} : { asset }), reason: 'test' },
   };
 }

@@ -1,5 +1,6 @@
 import { ExponentialIntensity } from '../intensity/exponentialIntensity.js';
 import { type HjbProblem, validateHjbProblem } from './HjbProblem.js';
+import { pairHamiltonians } from './pairHamiltonians.js';
 import { quoteTableFromValues } from './QuoteTable.js';
 import type { StationarySolution } from './StationarySolution.js';
 import { solveStationaryExponential } from './solveStationaryExponential.js';
@@ -54,21 +55,16 @@ function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): St
   const kind = new Int8Array(n);
   const r = new Float64Array(n);
   const work = new TridiagonalWork(n);
+  const residuals = pairHamiltonians(bid, ask);
   let g = Number.NaN;
+  let prevStep = Number.POSITIVE_INFINITY;
   for (let it = 1; it <= maxIterations; it++) {
     // Residuals of the current iterate (g is subtracted below) and the slopes, one pass.
-    sb[n - 1] = 0;
-    sa[0] = 0;
-    for (let i = 0; i < n; i++) {
-      const hi = h[i]!;
-      let cont = running[i]!;
-      if (i < n - 1) cont += bid.hamiltonianWithSlope(h[i + 1]! - hi, sb, i);
-      if (i > 0) cont += ask.hamiltonianWithSlope(h[i - 1]! - hi, sa, i);
-      r[i] = cont;
-    }
+    residuals(h, running, r, sb, sa);
     floorSlopes(sb, sa);
     if (Number.isNaN(g)) g = r[qMax]!;
     let maxRes = 0;
+    let policyChanged = it === 1;
     for (let i = 0; i < n; i++) {
       let best = r[i]! - g;
       let k = ROW_CONTINUE;
@@ -89,6 +85,7 @@ function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): St
         }
       }
       r[i] = best;
+      if (kind[i] !== k) policyChanged = true;
       kind[i] = k;
       maxRes = Math.max(maxRes, Math.abs(best));
     }
@@ -104,11 +101,18 @@ function newton(problem: HjbProblem, h: Float64Array, maxIterations: number): St
       h[i] = h[i]! + work.dh[i]!;
       maxH = Math.max(maxH, Math.abs(h[i]!));
     }
-    if (maxStep <= 1e-13 * (1 + maxH + Math.abs(g))) {
+    // Converged: this step was below tolerance, or the taker policy is settled, Newton is in its
+    // quadratic regime and the next step, predicted as C step^2 with C = step / previous step^2,
+    // would be (saves the confirming iteration).
+    const tol = 1e-13 * (1 + maxH + Math.abs(g));
+    const predicted = (maxStep / (prevStep * prevStep)) * maxStep * maxStep;
+    const settled = !policyChanged && maxStep <= 1e-8 * (1 + maxH) && predicted <= tol;
+    if (maxStep <= tol || settled) {
       const h0 = h[qMax]!;
       for (let i = 0; i < n; i++) h[i] = h[i]! - h0;
       return { table: quoteTableFromValues(problem, h), valuePerSec: g, iterations: it };
     }
+    prevStep = maxStep;
   }
   throw new Error(`stationary solver did not converge in ${maxIterations} iterations`);
 }

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatL2Event, type L2Event } from '@mm/simulator';
 import { MMB_HEADER_BYTES, MMB_MAGIC, MMB_VERSION } from '../mmb/format.js';
 import { MmbEncoder } from '../mmb/MmbEncoder.js';
+import { DataFormatError } from './DataFormatError.js';
 
 /** Writes events to a file that appears only when `commit` succeeds (temp file + rename). */
 export interface EventWriter {
@@ -29,7 +30,12 @@ const FLUSH_BYTES = 1 << 20;
 export function createEventWriter(path: string): EventWriter {
   const binary = isMmbPath(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw new DataFormatError(path, 0, `cannot write (${(err as Error).message})`);
+  }
   let open = true;
   let chunk = Buffer.alloc(FLUSH_BYTES * 2);
   let used = 0;

@@ -7,6 +7,7 @@ import { type LatencyModel, zeroLatency } from '../latency/LatencyModel.js';
 import type { MidPath } from '../mid/MidModel.js';
 import type { Rng } from '../rng/Rng.js';
 import { createRng } from '../rng/xoshiro128.js';
+import { InventoryAccumulator } from './InventoryAccumulator.js';
 import type { MarketConfig, RunPlan } from './SimulationConfig.js';
 import type { SimulationPath, SimulationResult } from './SimulationResult.js';
 import { TradeLedger } from './TradeLedger.js';
@@ -59,6 +60,8 @@ export class AssetLoop {
 
   private decisions = 0;
   private readonly ledger: TradeLedger;
+  /** Inventory integrals over every recorded step, kept whether or not the path is stored. */
+  private readonly integrals = new InventoryAccumulator();
 
   private liveBid = Number.NaN;
   private liveAsk = Number.NaN;
@@ -169,6 +172,7 @@ export class AssetLoop {
 
   /** Keep the state at `tSec` if the step index is on the recording grid (or `final`). */
   record(step: number, tSec: number, final = false): void {
+    this.integrals.add(tSec, this.ledger.q);
     const path = this.path;
     if (!path || (!final && step % this.plan.recordEverySteps !== 0)) return;
     const i = this.recorded++;
@@ -205,6 +209,7 @@ export class AssetLoop {
       decisions: this.decisions,
       counts: { ...this.ledger.counts },
       fills: this.ledger.fills,
+      inventory: this.integrals.stats(),
       path: this.path,
     };
   }

@@ -1,4 +1,5 @@
 import type { Role } from '../fees/FeeModel.js';
+import type { InventoryIntegrals } from './InventoryAccumulator.js';
 
 /** One fill of ours. */
 export interface Fill {
@@ -66,5 +67,7 @@ export interface SimulationResult extends TradingTotals {
   dtSec: number;
   steps: number;
   horizonSec: number;
+  /** Inventory statistics over every step (kept even without a stored path). */
+  inventory: InventoryIntegrals;
   path: SimulationPath | null;
 }

@@ -61,7 +61,8 @@ const marketSchema = z.strictObject({
 const runSchema = z.strictObject({
   dt: positive(),
   T: positive(),
-  paths: int(1, MAX_PATHS),
+  /** At least two: a standard deviation needs two paths. */
+  paths: int(2, MAX_PATHS),
   seed: int(0, 2 ** 31 - 1).optional(),
 });
 

@@ -27,9 +27,9 @@ const TAIL_RELATIVE = 1e-17;
 const SKIP_LOG = 60;
 /**
  * A level whose modal sum cancels more than this (sum |terms| / |sum|) is not trusted: rounding
- * in the terms (~1e-16 of the largest) would reach ~1e-12 of `w`, i.e. 1e-12/k in h.
+ * in the terms and eigenvectors (~1e-16 of the largest, times ~10-100) would reach ~1e-12 of `w`.
  */
-const MAX_CANCELLATION = 1e4;
+const MAX_CANCELLATION = 1e3;
 
 /**
  * The finite-horizon HJB of an exponential model in w-space (DESIGN 3.4, Gueant 2017 eq. 3.13):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayUrl } from '../src/displayUrl.js';
+import { displayUrl } from '../src/index.js';
 
 describe('displayUrl', () => {
   it.each([
