@@ -294,7 +294,7 @@ export async function runGridSearch(
 /** A job's market, penalty, policy context, candidates and steps per path. */
 function gridSearchSetup(d: GridSearchJobData) {
   const market = gridMarketSpec(d);
-  const phiPerLot2Sec = (d.objective.gamma * d.market.sigma ** 2) / 2;
+  const phiPerLot2Sec = glftPhiPerLot2Sec(d.objective.gamma, d.market.sigma);
   const ctx: PolicyContext = {
     market,
     horizonSec: d.horizonSec,
