@@ -89,7 +89,8 @@ describe('mm run --redis --prefix --metrics-port', { timeout: ENGINE_TEST_TIMEOU
       '--redis',
       'redis://mm-engine:s3cret@127.0.0.1:1',
     ]);
-    expect(r.code, r.stderr).toBe(0);
+    // An explicit --redis means Redis is required: the start fails (exit 1) with one clear line.
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('redis://mm-engine:***@127.0.0.1:1');
     expect(r.stdout + r.stderr).not.toContain('s3cret');
   });
