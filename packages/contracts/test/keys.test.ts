@@ -9,6 +9,7 @@ describe('keysFor', () => {
       snapshots: 'mm:test:a:snapshots',
       params: 'mm:test:a:params',
       control: 'mm:test:a:control',
+      inventory: 'mm:test:a:inventory',
     });
     expect(k.kill).toBe('mm:test:a:kill');
     expect(k.ledger).toEqual({ stream: 'mm:test:a:ledger', ids: 'mm:test:a:ledger:ids' });
