@@ -11,6 +11,23 @@ import { type PolicySpec, policyName } from './policySpecs.js';
 export const MAX_PATHS = 1_000_000;
 /** Most simulated steps per path. */
 export const MAX_STEPS = 10_000_000;
+
+/** Adds an issue at `run.dt` unless `dt` divides `T` into 1..MAX_STEPS whole steps. */
+export function checkRunSteps(run: { T: number; dt: number }, ctx: z.RefinementCtx): void {
+  const steps = Math.round(run.T / run.dt);
+  if (steps < 1 || Math.abs(steps * run.dt - run.T) > 1e-9 * run.T)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['run', 'dt'],
+      message: `expected to divide T = ${run.T} into whole steps`,
+    });
+  else if (steps > MAX_STEPS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['run', 'dt'],
+      message: `expected at most ${MAX_STEPS} steps per path`,
+    });
+}
 /**
  * Largest model parameter accepted (sigma, A, k, gamma, phi, alpha): far beyond any market, small
  * enough that `phi = gamma sigma^2 / 2` and the policies' formulas stay finite.
@@ -140,19 +157,7 @@ export const backtestConfigSchema = z
         path: ['objective', 'gamma'],
         message: 'missing (give gamma or phi)',
       });
-    const steps = Math.round(c.run.T / c.run.dt);
-    if (steps < 1 || Math.abs(steps * c.run.dt - c.run.T) > 1e-9 * c.run.T)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['run', 'dt'],
-        message: `expected to divide T = ${c.run.T} into whole steps`,
-      });
-    else if (steps > MAX_STEPS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['run', 'dt'],
-        message: `expected at most ${MAX_STEPS} steps per path`,
-      });
+    checkRunSteps(c.run, ctx);
     const seen = new Set<string>();
     c.policies.forEach((p, i) => {
       const n = policyName(p);

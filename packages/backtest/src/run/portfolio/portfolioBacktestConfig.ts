@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PATHS, MAX_STEPS } from '../backtestConfig.js';
+import { checkRunSteps, MAX_PATHS } from '../backtestConfig.js';
 
 // The multi-asset branch of the backtest config (issue 10 item 7): `market.assets` with a
 // correlation, policies `portfolio` (the `multi` control) and `independent`. Kept in its own file
@@ -126,19 +126,7 @@ export const portfolioBacktestConfigSchema = z
         });
       symbols.add(a.symbol);
     });
-    const steps = Math.round(c.run.T / c.run.dt);
-    if (steps < 1 || Math.abs(steps * c.run.dt - c.run.T) > 1e-9 * c.run.T)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['run', 'dt'],
-        message: `expected to divide T = ${c.run.T} into whole steps`,
-      });
-    else if (steps > MAX_STEPS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['run', 'dt'],
-        message: `expected at most ${MAX_STEPS} steps per path`,
-      });
+    checkRunSteps(c.run, ctx);
     const seen = new Set<string>();
     c.policies.forEach((p, i) => {
       const label = p.name ?? p.type;
