@@ -24,16 +24,17 @@ describe('loadBusKey', () => {
   });
 
   it('errors name the variable or field and never contain the key', async () => {
+    // Started one at a time: a rejection must have its handler before it settles.
     const attempts = [
-      loadBusKey({ env: { MM_BUS_KEY: 'too-short' } }),
-      loadBusKey({ env: { MM_BUS_KEY: TEST_KEY_TEXT }, file: join(dir, 'x') }),
-      loadBusKey({ env: {}, file: join(dir, 'missing.key') }),
-      loadBusKey({ env: {}, file: dir }),
-      loadBusKey({ env: {}, file: '/proc/self/status' }),
+      () => loadBusKey({ env: { MM_BUS_KEY: 'too-short' } }),
+      () => loadBusKey({ env: { MM_BUS_KEY: TEST_KEY_TEXT }, file: join(dir, 'x') }),
+      () => loadBusKey({ env: {}, file: join(dir, 'missing.key') }),
+      () => loadBusKey({ env: {}, file: dir }),
+      () => loadBusKey({ env: {}, file: '/proc/self/status' }),
     ];
     const messages: string[] = [];
-    for (const a of attempts) {
-      const e = await a.then(
+    for (const attempt of attempts) {
+      const e = await attempt().then(
         () => null,
         (err: unknown) => err,
       );
